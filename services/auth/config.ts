@@ -1,0 +1,6 @@
+import type { Static } from '@sinclair/typebox';
+import { catalog } from '../catalog.js';
+import { serviceConfigSchema } from '../platform/index.js';
+
+export const configSchema = serviceConfigSchema(catalog['auth']);
+export type Config = Readonly<Static<typeof configSchema>>;

@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { catalog } from '../catalog.js';
+import { serviceConfigSchema, parseConfig } from './config.js';
+import { createService, type ServiceDefinition } from './create-service.js';
+import { defineErrors } from './errors.js';
+
+// graphql-gateway uses neither Postgres nor Redis, so this builds with no external parts.
+const schema = serviceConfigSchema(catalog['graphql-gateway']);
+const errors = defineErrors({ ALP_THINGS_GONE: { status: 410, message: 'thing %s is gone' } });
+
+const definition: ServiceDefinition<typeof schema> = {
+  name: 'graphql-gateway',
+  schema,
+  capabilities: { implemented: ['a'], pending: ['b'] },
+  routes: async (app) => {
+    app.get('/things/:id', async (req) => {
+      throw new errors.ALP_THINGS_GONE((req.params as { id: string }).id);
+    });
+    app.get('/boom', async () => {
+      throw new Error('secret detail at /srv/app.js:12');
+    });
+    app.post(
+      '/echo',
+      { schema: { body: Type.Object({ n: Type.String() }, { additionalProperties: false }) } },
+      async (req) => req.body,
+    );
+  },
+};
+
+const config = parseConfig(schema, {
+  SERVICE_NAME: 'graphql-gateway',
+  PORT: 0,
+  LOG_LEVEL: 'silent',
+  AUTH_URL: 'http://127.0.0.1:1',
+  USER_URL: 'http://127.0.0.1:1',
+  TRADING_URL: 'http://127.0.0.1:1',
+  BROKER_URL: 'http://127.0.0.1:1',
+});
+
+let app: FastifyInstance;
+afterEach(async () => app?.close());
+
+async function build(): Promise<FastifyInstance> {
+  app = await createService(definition, config, { bodyLimit: 64 });
+  return app;
+}
+
+describe('createService', () => {
+  test('GET / describes the service honestly', async () => {
+    const res = await (await build()).inject({ url: '/' });
+    expect(res.json()).toEqual({
+      service: 'graphql-gateway',
+      summary: catalog['graphql-gateway'].summary,
+      instance: '0',
+      profile: 'dev',
+      implemented: ['a'],
+      pending: ['b'],
+    });
+  });
+
+  test('a registry error becomes problem+json with its status, code and the request id', async () => {
+    const res = await (
+      await build()
+    ).inject({ url: '/things/7', headers: { 'x-request-id': 'req-12345678' } });
+    expect(res.statusCode).toBe(410);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.headers['x-request-id']).toBe('req-12345678');
+    expect(res.json()).toEqual({
+      type: 'https://alphintra.dev/problems/alp-things-gone',
+      title: 'Error',
+      status: 410,
+      detail: 'thing 7 is gone',
+      instance: '/things/7',
+      code: 'ALP_THINGS_GONE',
+      requestId: 'req-12345678',
+    });
+  });
+
+  test('an unknown error is a generic 500 that leaks no detail', async () => {
+    const res = await (await build()).inject({ url: '/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ code: 'ALP_PLATFORM_INTERNAL', detail: 'internal error' });
+    expect(res.body).not.toContain('secret');
+  });
+
+  test('validation errors are 400 ALP_REQUEST_INVALID; unknown routes 404; big bodies 413', async () => {
+    const a = await build();
+    const invalid = await a.inject({ method: 'POST', url: '/echo', payload: { n: 1, x: 2 } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().code).toBe('ALP_REQUEST_INVALID');
+    const unknown = await a.inject({ method: 'POST', url: '/echo', payload: { n: '1', x: 2 } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().detail).toBe('body must NOT have additional properties');
+    const missing = await a.inject({ url: '/nope?x=1' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({
+      code: 'ALP_REQUEST_NOT_FOUND',
+      detail: 'no route for GET /nope',
+    });
+    const big = await a.inject({ method: 'POST', url: '/echo', payload: { n: 'x'.repeat(100) } });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().code).toBe('ALP_REQUEST_TOO_LARGE');
+  });
+
+  test('a malformed request id is replaced, never echoed', async () => {
+    const res = await (await build()).inject({ url: '/', headers: { 'x-request-id': 'bad\nid' } });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('/health/live and /health/ready answer; readiness follows checks and draining', async () => {
+    const a = await build();
+    let up = true;
+    a.health.addCheck('thing', async () => {
+      if (!up) throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' });
+    });
+    expect((await a.inject({ url: '/health/live' })).json()).toEqual({ status: 'ok' });
+    const ready = await a.inject({ url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', checks: { thing: { ok: true } } });
+    up = false;
+    const down = await a.inject({ url: '/health/ready' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toMatchObject({
+      status: 'not_ready',
+      checks: { thing: { ok: false, error: 'ECONNREFUSED' } },
+    });
+    up = true;
+    a.health.startDraining();
+    const draining = await a.inject({ url: '/health/ready' });
+    expect(draining.statusCode).toBe(503);
+    expect(draining.json().status).toBe('draining');
+  });
+
+  test('/metrics exports the HTTP histogram by route template', async () => {
+    const a = await build();
+    await a.inject({ url: '/things/1' });
+    await a.inject({ url: '/things/2' });
+    const text = (await a.inject({ url: '/metrics' })).body;
+    expect(text).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{service="graphql-gateway",instance="0",method="GET",route="\/things\/:id",status_code="410"\} 2/,
+    );
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+});

@@ -1,0 +1,107 @@
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import type { Static, TObject } from '@sinclair/typebox';
+import type { ServiceName } from '../catalog.js';
+import { catalog } from '../catalog.js';
+import type { KitConfig } from './config.js';
+import { migrationsDir } from './package-root.js';
+import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { postgresPlugin } from './plugins/postgres.js';
+import { problemPlugin } from './plugins/problem.js';
+import { redisPlugin } from './plugins/redis.js';
+import { requestContextPlugin, requestIdFor } from './plugins/request-context.js';
+import { validationPlugin } from './plugins/validation.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: KitConfig;
+  }
+}
+
+/** What a service says about itself at `GET /`: honest about what it does not do yet. */
+export interface Capabilities {
+  readonly implemented: readonly string[];
+  readonly pending: readonly string[];
+}
+
+export interface ServiceDefinition<S extends TObject> {
+  readonly name: ServiceName;
+  readonly schema: S;
+  readonly capabilities: Capabilities;
+  /** The service's routes and domain wiring, registered after every platform plugin. */
+  readonly routes: FastifyPluginAsync<{ config: Readonly<Static<S>> }>;
+  /** Applies `services/<name>/migrations` on start (default: when the service uses Postgres). */
+  readonly migrations?: boolean;
+}
+
+export interface BuildOptions {
+  /** Overrides Fastify's logger (tests pass `false`). */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Largest accepted request body in bytes. */
+  readonly bodyLimit?: number;
+}
+
+/**
+ * Builds a service from its definition and a validated config: logging with request and
+ * trace ids, problem+json errors, health, metrics, Postgres with migrations, optional Redis,
+ * then the service's own routes. Never listens: `runService` (main.ts) does that.
+ */
+export async function createService<S extends TObject>(
+  def: ServiceDefinition<S>,
+  config: Readonly<Static<S>>,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const kit = config as unknown as KitConfig;
+  const spec = catalog[def.name];
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: kit.LOG_LEVEL ?? 'info',
+      base: { service: def.name, instance: kit.INSTANCE_ID ?? '0' },
+    },
+    genReqId: requestIdFor,
+    // request-context logs one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    // Keep-alive sockets are closed when draining so shutdown is not held by idle clients.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  app.register(
+    fp(
+      async (instance) => {
+        instance.decorate('config', kit);
+      },
+      { name: 'alphintra-config' },
+    ),
+  );
+  app.register(requestContextPlugin);
+  app.register(validationPlugin);
+  app.register(problemPlugin);
+  app.register(healthPlugin);
+  app.register(metricsPlugin, { service: def.name, instance: kit.INSTANCE_ID ?? '0' });
+  if (spec.postgres) {
+    if (!kit.DATABASE_URL) throw new Error(`${def.name} needs DATABASE_URL`);
+    app.register(postgresPlugin, {
+      connectionString: kit.DATABASE_URL,
+      ...((def.migrations ?? true) ? { migrationsDir: migrationsDir(def.name) } : {}),
+    });
+  }
+  if (spec.redis !== 'none') app.register(redisPlugin, { url: kit.REDIS_URL });
+
+  app.get('/', async () => ({
+    service: def.name,
+    summary: spec.summary,
+    instance: kit.INSTANCE_ID ?? '0',
+    profile: kit.ALPHINTRA_PROFILE ?? 'dev',
+    ...def.capabilities,
+  }));
+  app.register(def.routes, { config });
+  return app;
+}

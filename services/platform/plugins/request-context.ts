@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** W3C trace context of this request (propagated from `traceparent` or started here). */
+    trace: { traceId: string; parentId: string | null; sampled: boolean };
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/**
+ * Propagates a well-formed `x-request-id` or makes a new one; a malformed one (log injection,
+ * megabyte ids) is replaced, never trusted.
+ */
+export function requestIdFor(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export function parseTraceparent(
+  header: unknown,
+): { traceId: string; parentId: string; sampled: boolean } | null {
+  if (typeof header !== 'string') return null;
+  const m = TRACEPARENT.exec(header.trim());
+  if (!m || /^0+$/.test(m[1]!) || /^0+$/.test(m[2]!)) return null;
+  return { traceId: m[1]!, parentId: m[2]!, sampled: (parseInt(m[3]!, 16) & 1) === 1 };
+}
+
+/**
+ * Echoes the request id, binds the request id and trace id to every log line of the request,
+ * and logs each completed request once.
+ */
+export const requestContextPlugin = fp(
+  async (app) => {
+    app.decorateRequest('trace', null as never);
+    app.addHook('onRequest', async (request, reply) => {
+      const parent = parseTraceparent(request.headers.traceparent);
+      request.trace = parent
+        ? { traceId: parent.traceId, parentId: parent.parentId, sampled: parent.sampled }
+        : { traceId: randomUUID().replace(/-/g, ''), parentId: null, sampled: true };
+      request.log = request.log.child({ traceId: request.trace.traceId });
+      reply.header('x-request-id', request.id);
+    });
+    // One line per request (Fastify's default is two), with the route template for grouping.
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          route: request.routeOptions.url,
+          statusCode: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request completed',
+      );
+    });
+  },
+  { name: 'alphintra-request-context', fastify: '5.x' },
+);

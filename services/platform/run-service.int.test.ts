@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, test } from 'vitest';
+import { freePort } from '../../test/support/free-port.js';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/slow-service.ts'], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return { child, output: () => out };
+}
+
+async function waitReady(url: string, budgetMs = 20_000): Promise<void> {
+  const deadline = Date.now() + budgetMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready after ${budgetMs} ms`);
+}
+
+const upstreams = {
+  AUTH_URL: 'http://127.0.0.1:1',
+  USER_URL: 'http://127.0.0.1:1',
+  TRADING_URL: 'http://127.0.0.1:1',
+  BROKER_URL: 'http://127.0.0.1:1',
+};
+
+describe('runService (a real process)', () => {
+  test('SIGTERM: the in-flight request finishes, new connections are refused, exit 0', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { child } = start({
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      ...upstreams,
+    });
+    await waitReady(url);
+    const inFlight = fetch(`${url}/slow?ms=700`).then(async (r) => ({
+      status: r.status,
+      body: await r.json(),
+    }));
+    await new Promise((r) => setTimeout(r, 150));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 150));
+    await expect(fetch(`${url}/health/live`)).rejects.toThrow();
+    expect(await inFlight).toEqual({ status: 200, body: { waited: 700 } });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  test('invalid configuration: every problem listed, exit 3, nothing listens', async () => {
+    const { child, output } = start({ PORT: 'not-a-port', LOG_LEVEL: 'loud', AUTH_URL: 'nope' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(3);
+    const line = JSON.parse(output().trim().split('\n').at(-1)!);
+    expect(line.code).toBe('ALP_PLATFORM_CONFIG_INVALID');
+    expect(line.problems.map((p: { key: string }) => p.key).sort()).toEqual([
+      'AUTH_URL',
+      'BROKER_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'TRADING_URL',
+      'USER_URL',
+    ]);
+  });
+});

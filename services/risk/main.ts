@@ -1,0 +1,4 @@
+import { runService } from '../platform/index.js';
+import { definition } from './app.js';
+
+await runService(definition);

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** The admin URL integration tests use (set by .ci/run); undefined means "skip". */
+export const ADMIN_DATABASE_URL = process.env.DATABASE_URL;
+export const REDIS_URL = process.env.REDIS_URL;
+
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** A URL for another database on the same server as `adminUrl`. */
+export function databaseUrl(
+  adminUrl: string,
+  database: string,
+  user?: string,
+  password?: string,
+): string {
+  const u = new URL(adminUrl);
+  u.pathname = `/${database}`;
+  if (user !== undefined) u.username = user;
+  if (password !== undefined) u.password = password;
+  return u.toString();
+}
+
+/**
+ * Creates a fresh, uniquely named database on the shared server, so tests (and people) never
+ * see each other's data; `drop` removes it, closing whatever is still connected.
+ */
+export async function createTestDatabase(
+  label: string,
+  adminUrl = ADMIN_DATABASE_URL,
+): Promise<TestDatabase> {
+  if (!adminUrl) throw new Error('DATABASE_URL is not set');
+  const name = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    url: databaseUrl(adminUrl, name),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
