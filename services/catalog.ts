@@ -48,6 +48,11 @@ export interface ServiceSpec {
   readonly port: number;
   /** Services this one calls synchronously; they must be ready before it starts. */
   readonly dependsOn: readonly ServiceName[];
+  /**
+   * Services this one calls at request time only (no start-order gate), e.g. auth creating
+   * the user's profile. Network edges are `dependsOn` plus `calls`.
+   */
+  readonly calls?: readonly ServiceName[];
   readonly postgres: boolean;
   readonly redis: RedisUse;
   /** Service-specific environment variables its config schema reads (beyond the common ones). */
@@ -71,6 +76,10 @@ export const COMMON_ENV = [
   'PORT',
   'LOG_LEVEL',
   'SHUTDOWN_TIMEOUT_MS',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'SERVICE_CREDENTIAL',
+  'DISCOVERY_DATABASE_URL',
 ] as const;
 
 /** Variables present only for services that use PostgreSQL or Redis. */
@@ -99,7 +108,7 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     dependsOn: ['auth'],
     postgres: false,
     redis: 'optional',
-    env: [],
+    env: ['RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_MS', 'CORS_ORIGINS'],
     routes: [],
     sloP99Ms: 100,
     critical: true,
@@ -125,9 +134,10 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     summary: 'Identities and tokens: register, login, refresh, logout, JWKS',
     port: 4010,
     dependsOn: [],
+    calls: ['user'],
     postgres: true,
     redis: 'none',
-    env: [],
+    env: ['JWT_PRIVATE_KEY_FILE', 'JWT_PREVIOUS_PUBLIC_KEY_FILES', 'SERVICE_CREDENTIAL_MASTER'],
     routes: [
       {
         prefix: '/api/v1/auth',
@@ -257,6 +267,11 @@ export function getService(name: string): ServiceSpec | undefined {
 export function databaseOf(name: ServiceName): { database: string; role: string } {
   const id = name.replace(/-/g, '_');
   return { database: `alphintra_${id}`, role: id };
+}
+
+/** Every service this one talks to: start-order dependencies and request-time calls. */
+export function upstreamsOf(spec: ServiceSpec): ServiceName[] {
+  return [...new Set([...spec.dependsOn, ...(spec.calls ?? [])])];
 }
 
 /** Environment variable that carries the base URL of an upstream, e.g. `RISK_URL`. */

@@ -1,6 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { upstreamEnvVar, type ServiceName, type ServiceSpec } from '../catalog.js';
+import { upstreamEnvVar, upstreamsOf, type ServiceName, type ServiceSpec } from '../catalog.js';
 import { ConfigError } from './errors.js';
 
 /** Deployment profile: `test` enables test-only routes (e.g. stepping the market clock); `prod` hardens. */
@@ -26,6 +26,13 @@ export const commonConfig = {
   PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
   LOG_LEVEL: Type.Optional(LogLevel),
   SHUTDOWN_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+  /** Access tokens are verified against the auth service's JWKS with this issuer and audience. */
+  JWT_ISSUER: Type.String({ minLength: 1 }),
+  JWT_AUDIENCE: Type.String({ minLength: 1 }),
+  /** This service's credential, exchanged at auth for short-lived service tokens. */
+  SERVICE_CREDENTIAL: Type.String({ minLength: 32 }),
+  /** Where instances register (local target); absent on Kubernetes, where Service DNS resolves. */
+  DISCOVERY_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
 } satisfies TProperties;
 
 const PostgresUrl = Type.String({ pattern: '^postgres(ql)?://' });
@@ -50,7 +57,16 @@ export function serviceConfigSchema<P extends TProperties = Record<never, never>
   const props: TProperties = { ...commonConfig };
   if (spec.postgres) props.DATABASE_URL = PostgresUrl;
   if (spec.redis === 'optional') props.REDIS_URL = Type.Optional(RedisUrl);
-  for (const dep of spec.dependsOn) props[upstreamEnvVar(dep)] = HttpUrl;
+  for (const dep of upstreamsOf(spec)) props[upstreamEnvVar(dep)] = HttpUrl;
+  // The catalog lists the service's own variables; the schema must read exactly those, so the
+  // runtime, the manifests and the service can never disagree on a name.
+  const ownKeys = Object.keys(own ?? {}).sort();
+  const declared = [...spec.env].sort();
+  if (ownKeys.join() !== declared.join()) {
+    throw new Error(
+      `${spec.name}: config schema reads [${ownKeys.join(', ')}] but the catalog declares [${declared.join(', ')}]`,
+    );
+  }
   Object.assign(props, own ?? {});
   return Type.Object(props, { additionalProperties: false }) as TObject<typeof commonConfig & P>;
 }

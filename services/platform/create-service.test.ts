@@ -37,6 +37,9 @@ const config = parseConfig(schema, {
   USER_URL: 'http://127.0.0.1:1',
   TRADING_URL: 'http://127.0.0.1:1',
   BROKER_URL: 'http://127.0.0.1:1',
+  JWT_ISSUER: 'http://127.0.0.1:1',
+  JWT_AUDIENCE: 'alphintra',
+  SERVICE_CREDENTIAL: 'c'.repeat(43),
 });
 
 let app: FastifyInstance;

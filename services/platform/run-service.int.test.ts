@@ -38,6 +38,9 @@ const upstreams = {
   USER_URL: 'http://127.0.0.1:1',
   TRADING_URL: 'http://127.0.0.1:1',
   BROKER_URL: 'http://127.0.0.1:1',
+  JWT_ISSUER: 'http://127.0.0.1:1',
+  JWT_AUDIENCE: 'alphintra',
+  SERVICE_CREDENTIAL: 'c'.repeat(43),
 };
 
 describe('runService (a real process)', () => {
@@ -73,8 +76,11 @@ describe('runService (a real process)', () => {
     expect(line.problems.map((p: { key: string }) => p.key).sort()).toEqual([
       'AUTH_URL',
       'BROKER_URL',
+      'JWT_AUDIENCE',
+      'JWT_ISSUER',
       'LOG_LEVEL',
       'PORT',
+      'SERVICE_CREDENTIAL',
       'TRADING_URL',
       'USER_URL',
     ]);

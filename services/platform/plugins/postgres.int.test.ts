@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KitConfig } from '../config.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import pg from 'pg';
@@ -17,7 +18,7 @@ import { postgresPlugin } from './postgres.js';
 async function appWith(connectionString: string, migrationsDir?: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.register(
-    fp(async (i) => void i.decorate('config', { SERVICE_NAME: 'test', PORT: 0 }), {
+    fp(async (i) => void i.decorate('config', { SERVICE_NAME: 'test', PORT: 0 } as KitConfig), {
       name: 'alphintra-config',
     }),
   );
@@ -105,7 +106,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('postgres plugin (real PostgreSQL)', () => 
   test('readiness is 503 with the reason when Postgres is unreachable', async () => {
     const app = Fastify({ logger: false });
     app.register(
-      fp(async (i) => void i.decorate('config', { SERVICE_NAME: 'test', PORT: 0 }), {
+      fp(async (i) => void i.decorate('config', { SERVICE_NAME: 'test', PORT: 0 } as KitConfig), {
         name: 'alphintra-config',
       }),
     );

@@ -1,3 +1,4 @@
+import type { KitConfig } from '../config.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { describe, expect, test } from 'vitest';
@@ -8,7 +9,7 @@ import { redisPlugin } from './redis.js';
 async function appWith(url: string | undefined): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.register(
-    fp(async (i) => void i.decorate('config', { SERVICE_NAME: 'test', PORT: 0 }), {
+    fp(async (i) => void i.decorate('config', { SERVICE_NAME: 'test', PORT: 0 } as KitConfig), {
       name: 'alphintra-config',
     }),
   );
