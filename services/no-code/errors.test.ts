@@ -1,0 +1,23 @@
+import { expect, test } from 'vitest';
+import { workflowErrors } from './errors.js';
+
+test('the workflow error registry is honest: ids equal keys, statuses and messages pinned', () => {
+  const table = Object.entries(workflowErrors).map(([key, E]) => {
+    const e = new E('x');
+    return { key, code: e.code, status: e.statusCode, message: e.message };
+  });
+  expect(table).toEqual([
+    {
+      key: 'ALP_WORKFLOW_INVALID',
+      code: 'ALP_WORKFLOW_INVALID',
+      status: 400,
+      message: 'workflow is invalid: x',
+    },
+    {
+      key: 'ALP_WORKFLOW_NOT_COMPILABLE',
+      code: 'ALP_WORKFLOW_NOT_COMPILABLE',
+      status: 422,
+      message: 'workflow is valid but cannot be compiled into a strategy: x',
+    },
+  ]);
+});

@@ -1,0 +1,191 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  ADMIN_DATABASE_URL,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../test/support/database.js';
+import { parseConfig } from '../platform/index.js';
+import { build } from './app.js';
+import { configSchema } from './config.js';
+import { smaCrossoverExample } from './domain/sma-crossover-example.js';
+
+// build() applies the service's migrations, so even routes that do not touch the database
+// need one: each run gets its own, dropped afterwards.
+describe.skipIf(!ADMIN_DATABASE_URL)('no-code routes (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    db = await createTestDatabase('nocode');
+    const config = parseConfig(configSchema, {
+      SERVICE_NAME: 'no-code',
+      PORT: 0,
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: db.url,
+      AUTH_URL: 'http://127.0.0.1:1',
+      JWT_ISSUER: 'http://127.0.0.1:1',
+      JWT_AUDIENCE: 'alphintra',
+      SERVICE_CREDENTIAL: 'c'.repeat(43),
+      STRATEGY_URL: 'http://127.0.0.1:1',
+    });
+    app = await build(config, { logger: false });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const post = (url: string, payload: unknown) =>
+    app.inject({ method: 'POST', url, payload: payload as object });
+
+  test('GET / lists compile as implemented and templates as pending', async () => {
+    const res = await app.inject({ url: '/' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ implemented: string[]; pending: string[] }>();
+    expect(body.implemented).toHaveLength(4);
+    expect(body.pending).toContain('templates');
+  });
+
+  test('GET /api/v1/workflows/components lists the catalog with typed ports', async () => {
+    const res = await app.inject({ url: '/api/v1/workflows/components' });
+    expect(res.statusCode).toBe(200);
+    const { components } = res.json<{ components: { id: string; category: string }[] }>();
+    expect(components.map((c) => `${c.category}:${c.id}`)).toEqual([
+      'source:market-data',
+      'indicator:sma',
+      'indicator:ema',
+      'indicator:rsi',
+      'condition:crosses-above',
+      'condition:crosses-below',
+      'condition:greater-than',
+      'action:buy',
+      'action:sell',
+      'risk:max-position',
+    ]);
+    expect(components[4]).toMatchObject({
+      inputs: [
+        { name: 'a', type: 'series', required: true },
+        { name: 'b', type: 'series', required: true },
+      ],
+      outputs: [{ name: 'signal', type: 'signal' }],
+      config: { type: 'object', additionalProperties: false, properties: {} },
+    });
+  });
+
+  test('POST /validate accepts the SMA-crossover example', async () => {
+    const res = await post('/api/v1/workflows/validate', smaCrossoverExample());
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ valid: true });
+  });
+
+  test('POST /validate answers 400 ALP_WORKFLOW_INVALID with every finding', async () => {
+    const w = smaCrossoverExample();
+    w.edges.push({ from: { node: 'up', port: 'signal' }, to: { node: 'ghost', port: 'x' } });
+    w.edges.push({ from: { node: 'md', port: 'volume' }, to: { node: 'fast', port: 'period' } });
+    w.edges.push({ from: { node: 'up', port: 'x' }, to: { node: 'buy', port: 'y' } });
+    w.edges[6] = { from: { node: 'fast', port: 'value' }, to: { node: 'buy', port: 'trigger' } };
+    const res = await post('/api/v1/workflows/validate', w);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.json()).toMatchObject({
+      status: 400,
+      code: 'ALP_WORKFLOW_INVALID',
+      detail:
+        'workflow is invalid: edge 6: output fast.value is series but input buy.trigger expects signal (and 3 more)',
+      findings: [
+        {
+          kind: 'port-type-mismatch',
+          message: 'edge 6: output fast.value is series but input buy.trigger expects signal',
+          nodes: ['fast', 'buy'],
+          edge: 6,
+        },
+        {
+          kind: 'dangling-edge',
+          message: 'edge 8 refers to "ghost", which no node declares',
+          nodes: ['up', 'ghost'],
+          edge: 8,
+        },
+        {
+          kind: 'unknown-port',
+          message:
+            'edge 9: "md" (market-data) has no output "volume"; "fast" (sma) has no input "period"',
+          nodes: ['md', 'fast'],
+          edge: 9,
+        },
+        {
+          kind: 'unknown-port',
+          message: 'edge 10: "up" (crosses-above) has no output "x"; "buy" (buy) has no input "y"',
+          nodes: ['up', 'buy'],
+          edge: 10,
+        },
+      ],
+    });
+  });
+
+  test('POST /validate reports a cycle with the node ids in cycle order', async () => {
+    const res = await post('/api/v1/workflows/validate', {
+      nodes: [
+        { id: 'a', component: 'ema', config: { period: 3 } },
+        { id: 'b', component: 'sma', config: { period: 4 } },
+      ],
+      edges: [
+        { from: { node: 'b', port: 'value' }, to: { node: 'a', port: 'source' } },
+        { from: { node: 'a', port: 'value' }, to: { node: 'b', port: 'source' } },
+      ],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      findings: [{ kind: 'cycle', message: 'cycle: a -> b -> a', nodes: ['a', 'b'] }],
+    });
+  });
+
+  test('POST /validate refuses a malformed body before the domain sees it', async () => {
+    const res = await post('/api/v1/workflows/validate', {
+      nodes: [{ id: 'a b', component: 'sma' }],
+      edges: [],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'ALP_REQUEST_INVALID',
+      detail: 'body/nodes/0/id must match pattern "^[A-Za-z0-9_-]{1,64}$"',
+    });
+  });
+
+  test('POST /compile returns the strategy definition', async () => {
+    const res = await post('/api/v1/workflows/compile', smaCrossoverExample());
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      type: 'sma-crossover',
+      parameters: { symbol: 'AAPL', maxPosition: '100', timeframe: '1d', fast: 10, slow: 30 },
+    });
+  });
+
+  test('POST /compile answers 400 for an invalid workflow', async () => {
+    const w = smaCrossoverExample();
+    w.nodes.push({ id: 'm', component: 'macd' });
+    const res = await post('/api/v1/workflows/compile', w);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'ALP_WORKFLOW_INVALID',
+      detail: 'workflow is invalid: node "m" uses unknown component "macd"',
+    });
+  });
+
+  test('POST /compile answers 422 for a valid workflow of another shape', async () => {
+    const w = smaCrossoverExample();
+    w.nodes[1]!.config = { period: 50 };
+    const res = await post('/api/v1/workflows/compile', w);
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({
+      status: 422,
+      title: 'Unprocessable Content',
+      code: 'ALP_WORKFLOW_NOT_COMPILABLE',
+      problems: [
+        'the fast SMA (fast.value, period 50) must be shorter than the slow SMA (slow.value, period 30)',
+      ],
+      expectedShape:
+        'market-data -> two SMAs; crosses-above(a: fast SMA, b: slow SMA) -> buy; crosses-below(a: fast SMA, b: slow SMA) -> sell; optionally one max-position',
+    });
+  });
+});

@@ -1,0 +1,159 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  ADMIN_DATABASE_URL,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../test/support/database.js';
+import { parseConfig } from '../platform/index.js';
+import { build } from './app.js';
+import { configSchema } from './config.js';
+
+// build() applies the service's migrations, so even routes that do not touch the database
+// need one: each run gets its own, dropped afterwards.
+describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    db = await createTestDatabase('strategy');
+    const config = parseConfig(configSchema, {
+      SERVICE_NAME: 'strategy',
+      PORT: 0,
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: db.url,
+      AUTH_URL: 'http://127.0.0.1:1',
+      JWT_ISSUER: 'http://127.0.0.1:1',
+      JWT_AUDIENCE: 'alphintra',
+      SERVICE_CREDENTIAL: 'c'.repeat(43),
+      TRADING_URL: 'http://127.0.0.1:1',
+      BROKER_URL: 'http://127.0.0.1:1',
+    });
+    app = await build(config, { logger: false });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  test('GET / lists what works and what does not yet', async () => {
+    const res = await app.inject({ url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      service: 'strategy',
+      implemented: [
+        'platform kit: health, metrics, problem+json errors',
+        'GET /api/v1/strategies/types: strategy types (sma-crossover, momentum, dca) with their parameter JSON Schemas',
+        'POST /api/v1/strategies/validate: parameter validation listing every problem, normalised parameters',
+      ],
+      pending: [
+        'storing strategy definitions',
+        'activation',
+        'backtests over simulated candles',
+        'live signals placing orders through trading',
+        'authentication of its routes',
+      ],
+    });
+  });
+
+  test('GET /api/v1/strategies/types returns the three types with JSON Schemas', async () => {
+    const res = await app.inject({ url: '/api/v1/strategies/types' });
+    expect(res.statusCode).toBe(200);
+    const { types } = res.json<{
+      types: { id: string; title: string; parameters: Record<string, unknown> }[];
+    }>();
+    expect(types.map((t) => t.id)).toEqual(['sma-crossover', 'momentum', 'dca']);
+    const sma = types[0]!.parameters;
+    expect(sma).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      required: ['symbol', 'timeframe', 'fast', 'slow'],
+      properties: {
+        fast: { type: 'integer', minimum: 1, maximum: 500 },
+        slow: { type: 'integer', minimum: 2, maximum: 500 },
+        timeframe: { default: '1d' },
+      },
+    });
+    expect(types[2]!.parameters).toMatchObject({
+      required: ['symbol', 'amount', 'interval'],
+      properties: {
+        amount: { type: 'string', pattern: '^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,8})?$' },
+        interval: { anyOf: [{ const: '1h' }, { const: '1d' }, { const: '1w' }] },
+      },
+    });
+  });
+
+  test('POST /validate with valid parameters answers 200 with the normalised definition', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/strategies/validate',
+      payload: {
+        type: 'momentum',
+        parameters: { symbol: 'BTC-USD', lookback: 20, threshold: '0.050' },
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      valid: true,
+      normalised: {
+        type: 'momentum',
+        parameters: { symbol: 'BTC-USD', timeframe: '1d', lookback: 20, threshold: '0.05' },
+      },
+    });
+  });
+
+  test('POST /validate with invalid parameters answers 400 problem+json listing every problem', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/strategies/validate',
+      headers: { 'x-request-id': 'req-strategy-1' },
+      payload: { type: 'sma-crossover', parameters: { symbol: 'AAPL', fast: 50, slow: 20, x: 1 } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.json()).toEqual({
+      type: 'https://alphintra.dev/problems/alp-strategy-parameters-invalid',
+      title: 'Bad Request',
+      status: 400,
+      detail:
+        'parameters of sma-crossover are invalid: /fast: Expected fast (50) to be less than slow (20); /x: Unexpected property',
+      instance: '/api/v1/strategies/validate',
+      code: 'ALP_STRATEGY_PARAMETERS_INVALID',
+      requestId: 'req-strategy-1',
+      problems: [
+        { path: '/fast', message: 'Expected fast (50) to be less than slow (20)' },
+        { path: '/x', message: 'Unexpected property' },
+      ],
+    });
+  });
+
+  test('POST /validate with an unknown type answers 400 with the known types', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/strategies/validate',
+      payload: { type: 'martingale', parameters: {} },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'ALP_STRATEGY_TYPE_UNKNOWN',
+      detail: 'unknown strategy type "martingale"',
+      knownTypes: ['sma-crossover', 'momentum', 'dca'],
+    });
+  });
+
+  test.each([
+    { payload: { type: 'dca' }, detail: "body must have required property 'parameters'" },
+    {
+      payload: { type: 'dca', parameters: {}, extra: true },
+      detail: 'body must NOT have additional properties',
+    },
+  ])('POST /validate with a malformed envelope answers 400 ALP_REQUEST_INVALID', async (c) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/strategies/validate',
+      payload: c.payload,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'ALP_REQUEST_INVALID', detail: c.detail });
+  });
+});
