@@ -21,6 +21,19 @@ export const SERVICE_NAMES = [
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/** Platform events (at-least-once delivery, effectively-once effects; see services/platform/events). */
+export const EVENT_TOPICS = [
+  'UserRegistered',
+  'OrderAccepted',
+  'OrderFilled',
+  'OrderCanceled',
+  'OrderRejected',
+  'OrderExpired',
+  'ExecutionReported',
+  'RiskLimitBreached',
+] as const;
+export type EventTopic = (typeof EVENT_TOPICS)[number];
+
 /** How a service uses Redis: `optional` means it falls back to in-process stores. */
 export type RedisUse = 'none' | 'optional';
 
@@ -53,6 +66,10 @@ export interface ServiceSpec {
    * the user's profile. Network edges are `dependsOn` plus `calls`.
    */
   readonly calls?: readonly ServiceName[];
+  /** Event topics this service writes to its outbox and relays to the bus. */
+  readonly publishes?: readonly EventTopic[];
+  /** Event topics this service consumes from the bus (each effect applied once). */
+  readonly consumes?: readonly EventTopic[];
   readonly postgres: boolean;
   readonly redis: RedisUse;
   /** Service-specific environment variables its config schema reads (beyond the common ones). */
@@ -82,9 +99,15 @@ export const COMMON_ENV = [
   'DISCOVERY_DATABASE_URL',
 ] as const;
 
-/** Variables present only for services that use PostgreSQL or Redis. */
+/** Variables present only for services that use PostgreSQL, Redis or the event bus. */
 export const POSTGRES_ENV = ['DATABASE_URL'] as const;
 export const REDIS_ENV = ['REDIS_URL'] as const;
+export const BUS_ENV = ['BUS_DATABASE_URL'] as const;
+
+/** Whether a service talks to the event bus (and so reads BUS_DATABASE_URL). */
+export function usesBus(spec: ServiceSpec): boolean {
+  return (spec.publishes?.length ?? 0) + (spec.consumes?.length ?? 0) > 0;
+}
 
 const small: ResourceSpec = {
   cpuRequest: '100m',
@@ -135,6 +158,7 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     port: 4010,
     dependsOn: [],
     calls: ['user'],
+    publishes: ['UserRegistered'],
     postgres: true,
     redis: 'none',
     env: ['JWT_PRIVATE_KEY_FILE', 'JWT_PREVIOUS_PUBLIC_KEY_FILES', 'SERVICE_CREDENTIAL_MASTER'],
@@ -160,6 +184,7 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     summary: 'Profiles, roles and KYC status',
     port: 4011,
     dependsOn: ['auth'],
+    consumes: ['UserRegistered'],
     postgres: true,
     redis: 'none',
     env: [],
@@ -174,6 +199,8 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     summary: 'Orders and positions: idempotency, order state machine, routing to the broker',
     port: 4020,
     dependsOn: ['auth', 'risk', 'broker'],
+    publishes: ['OrderAccepted', 'OrderFilled', 'OrderCanceled', 'OrderRejected', 'OrderExpired'],
+    consumes: ['ExecutionReported'],
     postgres: true,
     redis: 'none',
     env: [],
@@ -188,6 +215,8 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     summary: 'Pre-trade risk checks, limits, exposure and the kill switch',
     port: 4021,
     dependsOn: ['auth'],
+    publishes: ['RiskLimitBreached'],
+    consumes: ['OrderFilled', 'OrderCanceled', 'OrderRejected', 'OrderExpired'],
     postgres: true,
     redis: 'none',
     env: [],
@@ -202,6 +231,7 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     summary: 'Paper broker and deterministic simulated market data',
     port: 4022,
     dependsOn: ['auth'],
+    publishes: ['ExecutionReported'],
     postgres: true,
     redis: 'none',
     env: [],
@@ -244,6 +274,7 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     summary: 'Per-user inbox, live stream and webhooks from platform events',
     port: 4040,
     dependsOn: ['auth'],
+    consumes: ['OrderFilled', 'OrderCanceled', 'OrderRejected', 'RiskLimitBreached'],
     postgres: true,
     redis: 'none',
     env: [],

@@ -8,6 +8,7 @@ import {
   SERVICE_NAMES,
   upstreamEnvVar,
   upstreamsOf,
+  usesBus,
   type ServiceName,
 } from './catalog.js';
 import { configSchema as gateway } from './gateway/config.js';
@@ -41,6 +42,7 @@ describe('service config schemas follow the catalog', () => {
       ...COMMON_ENV,
       ...(spec.postgres ? ['DATABASE_URL'] : []),
       ...(spec.redis === 'optional' ? ['REDIS_URL'] : []),
+      ...(usesBus(spec) ? ['BUS_DATABASE_URL'] : []),
       ...upstreamsOf(spec).map(upstreamEnvVar),
       ...spec.env,
     ].sort();

@@ -1,6 +1,12 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { upstreamEnvVar, upstreamsOf, type ServiceName, type ServiceSpec } from '../catalog.js';
+import {
+  upstreamEnvVar,
+  upstreamsOf,
+  usesBus,
+  type ServiceName,
+  type ServiceSpec,
+} from '../catalog.js';
 import { ConfigError } from './errors.js';
 
 /** Deployment profile: `test` enables test-only routes (e.g. stepping the market clock); `prod` hardens. */
@@ -43,6 +49,7 @@ const HttpUrl = Type.String({ pattern: '^https?://' });
 export type KitConfig = Static<TObject<typeof commonConfig>> & {
   readonly DATABASE_URL?: string;
   readonly REDIS_URL?: string;
+  readonly BUS_DATABASE_URL?: string;
 };
 
 /**
@@ -57,6 +64,7 @@ export function serviceConfigSchema<P extends TProperties = Record<never, never>
   const props: TProperties = { ...commonConfig };
   if (spec.postgres) props.DATABASE_URL = PostgresUrl;
   if (spec.redis === 'optional') props.REDIS_URL = Type.Optional(RedisUrl);
+  if (usesBus(spec)) props.BUS_DATABASE_URL = PostgresUrl;
   for (const dep of upstreamsOf(spec)) props[upstreamEnvVar(dep)] = HttpUrl;
   // The catalog lists the service's own variables; the schema must read exactly those, so the
   // runtime, the manifests and the service can never disagree on a name.
