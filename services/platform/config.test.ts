@@ -12,6 +12,7 @@ const valid = {
   SERVICE_NAME: 'trading',
   PORT: '4020',
   DATABASE_URL: 'postgres://trading@127.0.0.1:5432/alphintra_trading',
+  BUS_DATABASE_URL: 'postgres://bus@127.0.0.1:5432/alphintra_bus',
   AUTH_URL: 'http://127.0.0.1:4010',
   RISK_URL: 'http://127.0.0.1:4021',
   BROKER_URL: 'http://127.0.0.1:4022',

@@ -7,8 +7,11 @@ import Fastify, {
 import fp from 'fastify-plugin';
 import type { Static, TObject } from '@sinclair/typebox';
 import type { ServiceName } from '../catalog.js';
-import { catalog } from '../catalog.js';
+import { catalog, upstreamEnvVar, upstreamsOf } from '../catalog.js';
 import type { KitConfig } from './config.js';
+import { authPlugin, jwksFromAuth } from './plugins/auth.js';
+import type { KeySource, ServiceTokenSource } from './security/index.js';
+import { serviceClientPlugin } from './service-client.js';
 import { migrationsDir } from './package-root.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -38,6 +41,18 @@ export interface ServiceDefinition<S extends TObject> {
   readonly routes: FastifyPluginAsync<{ config: Readonly<Static<S>> }>;
   /** Applies `services/<name>/migrations` on start (default: when the service uses Postgres). */
   readonly migrations?: boolean;
+  /**
+   * Where this service gets verification keys and service tokens, when not from auth over HTTP
+   * (the default: JWKS at `${AUTH_URL}/.well-known/jwks.json`, tokens from auth's
+   * `/internal/service-tokens`). Auth itself uses its own keys and signs its own tokens.
+   */
+  readonly identity?: (config: Readonly<Static<S>>) => Partial<Identity>;
+}
+
+/** How a service verifies tokens and proves who it is to other services. */
+export interface Identity {
+  readonly keys: KeySource;
+  readonly serviceTokens: ServiceTokenSource;
 }
 
 export interface BuildOptions {
@@ -45,6 +60,10 @@ export interface BuildOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body in bytes. */
   readonly bodyLimit?: number;
+  /** Verification keys (tests pass a static key set so no auth service is needed). */
+  readonly keys?: KeySource;
+  /** Service tokens for outgoing calls (tests). */
+  readonly serviceTokens?: ServiceTokenSource;
 }
 
 /**
@@ -94,6 +113,27 @@ export async function createService<S extends TObject>(
     });
   }
   if (spec.redis !== 'none') app.register(redisPlugin, { url: kit.REDIS_URL });
+  const own = def.identity?.(config) ?? {};
+  const upstreams: Partial<Record<ServiceName, string>> = {};
+  for (const n of upstreamsOf(spec)) {
+    const url = (kit as Record<string, unknown>)[upstreamEnvVar(n)];
+    if (typeof url === 'string') upstreams[n] = url;
+  }
+  const keys = options.keys ?? own.keys ?? (upstreams.auth && jwksFromAuth(upstreams.auth));
+  if (!keys) throw new Error(`${def.name} needs AUTH_URL or its own key source`);
+  app.register(authPlugin, {
+    keys,
+    issuer: kit.JWT_ISSUER,
+    audience: kit.JWT_AUDIENCE,
+    service: def.name,
+  });
+  const serviceTokens = options.serviceTokens ?? own.serviceTokens;
+  app.register(serviceClientPlugin, {
+    service: def.name,
+    upstreams,
+    credential: kit.SERVICE_CREDENTIAL,
+    ...(serviceTokens && { tokens: serviceTokens }),
+  });
 
   app.get('/', async () => ({
     service: def.name,

@@ -15,8 +15,26 @@ export {
   createService,
   type BuildOptions,
   type Capabilities,
+  type Identity,
   type ServiceDefinition,
 } from './create-service.js';
+export {
+  accessErrors,
+  jwksFromAuth,
+  ROLES,
+  type AuthenticatedUser,
+  type Role,
+} from './plugins/auth.js';
+export {
+  createServiceClient,
+  isUpstreamRejected,
+  serviceClientErrors,
+  type CallContext,
+  type CallOptions,
+  type ServiceClient,
+  type ServiceResponse,
+  type UpstreamAnswer,
+} from './service-client.js';
 export {
   ConfigError,
   defineErrors,
@@ -30,3 +48,12 @@ export type { Health, ReadinessCheck } from './plugins/health.js';
 export type { Metrics } from './plugins/metrics.js';
 export { problemFor, sendProblem, PROBLEM_CONTENT_TYPE, type Problem } from './plugins/problem.js';
 export { runService } from './run-service.js';
+export {
+  announceInstance,
+  createPgResolver,
+  createStaticResolver,
+  type Announcement,
+  type PgResolver,
+  type Resolver,
+  type ServiceInstance,
+} from './discovery/index.js';

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import type { TObject } from '@sinclair/typebox';
 import { configFromEnv, type KitConfig } from './config.js';
 import { createService, type ServiceDefinition } from './create-service.js';
+import { announceInstance, type Announcement } from './discovery/announce.js';
 import { ConfigError } from './errors.js';
 
 /** Exit code for invalid configuration: the CLI's "precondition not met". */
@@ -31,13 +32,32 @@ export async function runService<S extends TObject>(
   }
   const kit = config as unknown as KitConfig;
   const app = await createService(def, config);
+  let announcement: Announcement | undefined;
 
   closeWithGrace({ delay: kit.SHUTDOWN_TIMEOUT_MS ?? 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after a fatal error');
     else app.log.info({ signal }, 'shutting down');
+    // Leave discovery first, so gateways stop picking this instance before it stops accepting.
+    await announcement?.stop();
     app.health.startDraining();
     await app.close();
   });
 
   await app.listen({ host: kit.HOST ?? '127.0.0.1', port: kit.PORT });
+
+  if (kit.DISCOVERY_DATABASE_URL) {
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : kit.PORT;
+    // A start that cannot register fails (closeWithGrace closes the app): an instance nobody can
+    // discover would look healthy while receiving no traffic.
+    announcement = await announceInstance({
+      connectionString: kit.DISCOVERY_DATABASE_URL,
+      service: def.name,
+      instanceId: kit.INSTANCE_ID,
+      host: kit.HOST,
+      port,
+      onError: (error) => app.log.warn({ err: error }, 'discovery heartbeat failed'),
+    });
+    app.log.info({ instance: announcement.instance }, 'registered in discovery');
+  }
 }

@@ -8,6 +8,7 @@ describe('gateway error registry', () => {
         ['ALP_GATEWAY_CIRCUIT_OPEN', 503],
         ['ALP_GATEWAY_UPSTREAM_TIMEOUT', 504],
         ['ALP_GATEWAY_UPSTREAM_UNAVAILABLE', 503],
+        ['ALP_GATEWAY_UPSTREAM_FAILED', 502],
         ['ALP_GATEWAY_RATE_LIMITED', 429],
       ],
     );

@@ -5,6 +5,7 @@ export const gatewayErrors = defineErrors({
   ALP_GATEWAY_CIRCUIT_OPEN: { status: 503, message: 'upstream %s is unavailable (circuit open)' },
   ALP_GATEWAY_UPSTREAM_TIMEOUT: { status: 504, message: 'upstream %s did not answer in time' },
   ALP_GATEWAY_UPSTREAM_UNAVAILABLE: { status: 503, message: 'no instance of %s is available' },
+  ALP_GATEWAY_UPSTREAM_FAILED: { status: 502, message: 'upstream %s failed to answer' },
   ALP_GATEWAY_RATE_LIMITED: { status: 429, message: 'rate limit exceeded, retry later' },
 });
 

@@ -5,3 +5,9 @@ export { startRegistration, type Registration, type RegistrationOptions } from '
 export { createBalancer, type BalancerOptions, type ViewEntry } from './balancer.js';
 export { createStaticResolver } from './static-resolver.js';
 export { createPgResolver, type PgResolver, type PgResolverOptions } from './pg-resolver.js';
+export {
+  advertisedUrl,
+  announceInstance,
+  type AnnounceOptions,
+  type Announcement,
+} from './announce.js';
