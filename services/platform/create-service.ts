@@ -112,7 +112,9 @@ export async function createService<S extends TObject>(
       ...((def.migrations ?? true) ? { migrationsDir: migrationsDir(def.name) } : {}),
     });
   }
-  if (spec.redis !== 'none') app.register(redisPlugin, { url: kit.REDIS_URL });
+  if (spec.redis !== 'none') {
+    app.register(redisPlugin, { url: kit.REDIS_URL, critical: spec.redis !== 'optional' });
+  }
   const own = def.identity?.(config) ?? {};
   const upstreams: Partial<Record<ServiceName, string>> = {};
   for (const n of upstreamsOf(spec)) {

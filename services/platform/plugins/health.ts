@@ -7,11 +7,17 @@ export interface CheckResult {
   readonly ok: boolean;
   readonly error?: string;
   readonly ms: number;
+  /** Present and false for a check that does not gate readiness. */
+  readonly critical?: false;
 }
 
 export interface Health {
-  /** Adds a dependency that must be healthy for the service to be ready. */
-  addCheck(name: string, check: ReadinessCheck): void;
+  /**
+   * Adds a dependency check. A critical one (the default) must pass for the service to be
+   * ready; a non-critical one is reported but does not take the service out of rotation
+   * (a dependency the service can degrade without, like the gateway's Redis).
+   */
+  addCheck(name: string, check: ReadinessCheck, options?: { critical?: boolean }): void;
   /** Flips readiness to 503 for good: the first step of a graceful shutdown. */
   startDraining(): void;
   readonly draining: boolean;
@@ -63,14 +69,14 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
  */
 export const healthPlugin = fp<HealthOptions>(
   async (app, opts) => {
-    const checks = new Map<string, ReadinessCheck>();
+    const checks = new Map<string, { check: ReadinessCheck; critical: boolean }>();
     const timeoutMs = opts.checkTimeoutMs ?? 2000;
     let draining = false;
 
     const health: Health = {
-      addCheck(name, check) {
+      addCheck(name, check, options = {}) {
         if (checks.has(name)) throw new Error(`readiness check ${name} registered twice`);
-        checks.set(name, check);
+        checks.set(name, { check, critical: options.critical ?? true });
       },
       startDraining() {
         draining = true;
@@ -80,12 +86,16 @@ export const healthPlugin = fp<HealthOptions>(
       },
       async evaluate() {
         const entries = await Promise.all(
-          [...checks].map(
-            async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const,
-          ),
+          [...checks].map(async ([name, { check, critical }]) => {
+            const result = await runCheck(check, timeoutMs);
+            return [name, critical ? result : { ...result, critical: false as const }] as const;
+          }),
         );
-        const results = Object.fromEntries(entries);
-        return { ready: !draining && entries.every(([, r]) => r.ok), checks: results };
+        const gating = entries.filter(([name]) => checks.get(name)!.critical);
+        return {
+          ready: !draining && gating.every(([, r]) => r.ok),
+          checks: Object.fromEntries(entries),
+        };
       },
     };
     app.decorate('health', health);

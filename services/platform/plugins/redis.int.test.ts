@@ -6,7 +6,7 @@ import { REDIS_URL } from '../../../test/support/database.js';
 import { healthPlugin } from './health.js';
 import { redisPlugin } from './redis.js';
 
-async function appWith(url: string | undefined): Promise<FastifyInstance> {
+async function appWith(url: string | undefined, critical = true): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.register(
     fp(async (i) => void i.decorate('config', { SERVICE_NAME: 'test', PORT: 0 } as KitConfig), {
@@ -14,7 +14,7 @@ async function appWith(url: string | undefined): Promise<FastifyInstance> {
     }),
   );
   app.register(healthPlugin, { checkTimeoutMs: 1500 });
-  app.register(redisPlugin, { url });
+  app.register(redisPlugin, { url, critical });
   await app.ready();
   return app;
 }
@@ -45,6 +45,17 @@ describe('redis plugin', () => {
     const res = await app.inject({ url: '/health/ready' });
     expect(res.statusCode).toBe(503);
     expect(res.json().checks.redis.ok).toBe(false);
+    await app.close();
+  });
+
+  test('an optional Redis that is down is reported but keeps the service ready', async () => {
+    const app = await appWith('redis://127.0.0.1:1', false);
+    const res = await app.inject({ url: '/health/ready' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      status: 'ready',
+      checks: { redis: { ok: false, critical: false } },
+    });
     await app.close();
   });
 });

@@ -10,6 +10,12 @@ declare module 'fastify' {
 
 export interface RedisOptions {
   url?: string | undefined;
+  /**
+   * Whether readiness depends on Redis. Services whose catalog entry says `optional` keep
+   * working on in-process stores when Redis is down, so an outage must not pull them all
+   * out of rotation; the check is still reported.
+   */
+  critical?: boolean;
 }
 
 /**
@@ -43,10 +49,14 @@ export const redisPlugin = fp<RedisOptions>(
       // Start anyway: readiness reports Redis as down and ioredis keeps reconnecting.
       app.log.warn({ err: (err as Error).message }, 'redis not reachable at start');
     }
-    app.health.addCheck('redis', async () => {
-      const pong = await redis.ping();
-      if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
-    });
+    app.health.addCheck(
+      'redis',
+      async () => {
+        const pong = await redis.ping();
+        if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
+      },
+      { critical: opts.critical ?? true },
+    );
   },
   {
     name: 'alphintra-redis',
