@@ -1,4 +1,4 @@
-import { dec } from './decimal.js';
+import { dec } from '../../platform/decimal.js';
 import { feeFor } from './fees.js';
 
 export type BuyingPowerCheck =

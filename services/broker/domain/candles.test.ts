@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 import { candleSeries, intervalSteps, MAX_CANDLE_STEPS, type Candle } from './candles.js';
 import { DEFAULT_INSTRUMENTS } from './instruments.js';
 import { createMarket, quoteAt } from './market-simulator.js';

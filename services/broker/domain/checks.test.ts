@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 import { checkBuyingPower } from './buying-power.js';
 import { checkDepositAmount, MAX_DEPOSIT } from './deposit-amount.js';
 import { currencyScale, feeFor } from './fees.js';

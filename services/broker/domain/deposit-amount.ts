@@ -1,4 +1,4 @@
-import { dec } from './decimal.js';
+import { dec } from '../../platform/decimal.js';
 import { currencyScale } from './fees.js';
 
 export type AmountCheck =

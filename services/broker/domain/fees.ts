@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 
 /** Decimal places of each cash currency; fees are charged in whole units of it. */
 export const CURRENCY_SCALE: { readonly [currency: string]: number } = { USD: 2, EUR: 2, USDT: 6 };

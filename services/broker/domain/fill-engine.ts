@@ -1,4 +1,4 @@
-import { dec, Dec } from './decimal.js';
+import { dec, Dec } from '../../platform/decimal.js';
 import { feeFor } from './fees.js';
 import type { Instrument } from './instruments.js';
 import type { Quote } from './market-simulator.js';

@@ -1,4 +1,4 @@
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 
 export interface Instrument {
   readonly symbol: string;

@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { dec, Dec } from './decimal.js';
+import { dec, Dec } from '../../platform/decimal.js';
 import type { BrokerFill } from './broker-order.js';
 
 /**

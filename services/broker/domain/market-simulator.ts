@@ -1,4 +1,4 @@
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 import type { Instrument } from './instruments.js';
 import { hashString, mix32, randomInt } from './prng.js';
 

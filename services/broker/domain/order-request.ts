@@ -1,4 +1,4 @@
-import { dec } from './decimal.js';
+import { dec } from '../../platform/decimal.js';
 import { findInstrument, type Instrument } from './instruments.js';
 import type { SubmitOrderRequest } from './broker-order.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 import { DEFAULT_INSTRUMENTS } from './instruments.js';
 import { ManualClock } from './market-clock.js';
 import { createMarket } from './market-simulator.js';

@@ -1,7 +1,7 @@
 import type { BrokerAdapter, CancelOrderResult, SubmitOrderResult } from './broker-adapter.js';
 import type { BrokerFill, BrokerOrder, SubmitOrderRequest } from './broker-order.js';
 import { checkBuyingPower } from './buying-power.js';
-import { dec, Dec } from './decimal.js';
+import { dec, Dec } from '../../platform/decimal.js';
 import { checkDepositAmount, type AmountCheck } from './deposit-amount.js';
 import { cancelOrder, checkSubmission, matchOrder, openOrder } from './fill-engine.js';
 import type { Instrument } from './instruments.js';

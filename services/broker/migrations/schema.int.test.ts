@@ -7,7 +7,7 @@ import {
 } from '../../../test/support/database.js';
 import { loadMigrations, migrate, migrationsDir } from '../../platform/index.js';
 import type { BrokerFill } from '../domain/broker-order.js';
-import { Dec } from '../domain/decimal.js';
+import { Dec } from '../../platform/decimal.js';
 import {
   balanceOf,
   depositJournal,
@@ -27,6 +27,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker schema (real PostgreSQL)', () => {
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
     expect((await migrate(pool, await loadMigrations(migrationsDir('broker')))).applied).toEqual([
       '001_init',
+      '002_market_clock',
     ]);
     const { rows } = await pool.query<{ id: string }>(
       `INSERT INTO accounts (user_id) VALUES ('u1') RETURNING id`,

@@ -1,4 +1,4 @@
-import { dec, formatDecimal } from './decimal.js';
+import { dec, formatDecimal } from '../../platform/decimal.js';
 
 /** Realised P&L of one UTC trading day; a new day starts from zero. */
 export interface DailyPnl {

@@ -1,5 +1,4 @@
-import { dec, Dec, formatDecimal } from './decimal.js';
-import { divideRounded } from './decimal-divide.js';
+import { dec, Dec, divideRounded, formatDecimal } from '../../platform/decimal.js';
 
 export type Side = 'buy' | 'sell';
 

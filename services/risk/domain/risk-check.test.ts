@@ -5,7 +5,7 @@ import { emptyExposure, reserveOrder, applyFillToExposure, releaseOrder } from '
 import { DEFAULT_RISK_LIMITS, type RiskLimits } from './limits.js';
 import { EMPTY_RATE_WINDOW, countOrder } from './order-rate.js';
 import type { RiskContext, RiskOrder } from './rules.js';
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 
 const now = Date.parse('2026-03-02T10:00:30.000Z');
 const limits: RiskLimits = {

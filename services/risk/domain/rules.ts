@@ -1,4 +1,4 @@
-import { dec } from './decimal.js';
+import { dec } from '../../platform/decimal.js';
 import { realizedToday, type DailyPnl } from './daily-pnl.js';
 import type { Side, SymbolExposure } from './exposure.js';
 import type { RiskLimits } from './limits.js';

@@ -20,6 +20,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('risk schema (real PostgreSQL)', () => {
     pool = new pg.Pool({ connectionString: db.url, max: 6 });
     expect((await migrate(pool, await loadMigrations(migrationsDir('risk')))).applied).toEqual([
       '001_init',
+      '002_decisions',
     ]);
   });
   afterAll(async () => {

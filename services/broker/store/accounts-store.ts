@@ -1,0 +1,34 @@
+import type { Tx } from './transaction.js';
+
+export interface AccountRow {
+  readonly accountId: string;
+  readonly userId: string;
+  readonly currency: string;
+}
+
+/**
+ * The user's paper account, opened on first use and locked (FOR UPDATE) for the rest of the
+ * transaction: orders and deposits of one account run one at a time, so buying power
+ * checked here cannot be spent twice by concurrent orders. Reads pass `lock = false`.
+ */
+export async function lockAccount(tx: Tx, userId: string, lock = true): Promise<AccountRow> {
+  await tx.query('INSERT INTO accounts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [
+    userId,
+  ]);
+  const { rows } = await tx.query<{ id: string; currency: string }>(
+    `SELECT id, currency FROM accounts WHERE user_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    [userId],
+  );
+  const row = rows[0] as { id: string; currency: string };
+  return { accountId: row.id, userId, currency: row.currency };
+}
+
+/** The user's account without creating or locking it. */
+export async function findAccount(tx: Tx, userId: string): Promise<AccountRow | undefined> {
+  const { rows } = await tx.query<{ id: string; currency: string }>(
+    'SELECT id, currency FROM accounts WHERE user_id = $1',
+    [userId],
+  );
+  const row = rows[0];
+  return row && { accountId: row.id, userId, currency: row.currency };
+}

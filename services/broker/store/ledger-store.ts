@@ -1,0 +1,52 @@
+import type { Journal, Reconciliation } from '../domain/ledger.js';
+import type { Tx } from './transaction.js';
+
+/**
+ * Posts a journal once: its id is the idempotency key (exec id, deposit id), so a second
+ * post of the same id changes nothing and answers false. The deferred trigger of
+ * migration 001 refuses the commit if any journal does not balance per asset.
+ */
+export async function postJournal(tx: Tx, journal: Journal): Promise<boolean> {
+  const fresh = await tx.query(
+    'INSERT INTO ledger_journals (id, kind) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING',
+    [journal.id, journal.kind],
+  );
+  if (fresh.rowCount === 0) return false;
+  await tx.query(
+    `INSERT INTO ledger_entries (journal_id, account, asset, debit, credit)
+     SELECT $1, l.account, l.asset, l.debit, l.credit
+       FROM jsonb_to_recordset($2::jsonb) AS l(account text, asset text, debit numeric, credit numeric)`,
+    [journal.id, JSON.stringify(journal.lines)],
+  );
+  return true;
+}
+
+/** Balances of one ledger account per asset (debits minus credits), zero balances left out. */
+export async function balancesOf(tx: Tx, account: string): Promise<Map<string, string>> {
+  const { rows } = await tx.query<{ asset: string; balance: string }>(
+    `SELECT asset, trim_scale(sum(debit) - sum(credit))::text AS balance
+       FROM ledger_entries WHERE account = $1 GROUP BY asset
+     HAVING sum(debit) <> sum(credit) ORDER BY asset`,
+    [account],
+  );
+  return new Map(rows.map((r) => [r.asset, r.balance]));
+}
+
+/** The reconciliation query: Σdebits = Σcredits per asset and within every journal. */
+export async function reconcileLedger(tx: Tx): Promise<Reconciliation> {
+  const totals = await tx.query<{ asset: string; debits: string; credits: string; ok: boolean }>(
+    `SELECT asset, trim_scale(debits)::text AS debits, trim_scale(credits)::text AS credits,
+            balanced AS ok
+       FROM ledger_reconciliation ORDER BY asset`,
+  );
+  const unbalanced = await tx.query<{ journal_id: string }>(
+    `SELECT DISTINCT journal_id FROM (
+       SELECT journal_id FROM ledger_entries GROUP BY journal_id, asset
+       HAVING sum(debit) <> sum(credit)) j ORDER BY journal_id`,
+  );
+  return {
+    balanced: unbalanced.rows.length === 0 && totals.rows.every((r) => r.ok),
+    assets: totals.rows.map(({ asset, debits, credits }) => ({ asset, debits, credits })),
+    unbalancedJournals: unbalanced.rows.map((r) => r.journal_id),
+  };
+}

@@ -1,0 +1,69 @@
+import { dec, formatDecimal } from '../../platform/decimal.js';
+import type { BrokerFill, BrokerOrder } from '../domain/broker-order.js';
+import { matchOrder } from '../domain/fill-engine.js';
+import { fillJournal } from '../domain/ledger.js';
+import { quoteAt } from '../domain/market-simulator.js';
+import type { BrokerContext } from './broker-context.js';
+import { postJournal } from './ledger-store.js';
+import { insertFill, updateOrder } from './orders-store.js';
+import type { Tx } from './transaction.js';
+
+/**
+ * Matches a locked working order up to `step` and stores what happened in the caller's
+ * transaction: each fill, its balanced ledger journal and the order's new state. With
+ * `report`, each fill also goes to the outbox as ExecutionReported (fills nobody is waiting
+ * for: resting orders filled as the clock moves); the synchronous answer of a new order
+ * carries its own fills instead.
+ */
+export async function matchAndStore(
+  tx: Tx,
+  ctx: BrokerContext,
+  order: BrokerOrder,
+  step: number,
+  report: { readonly userId: string } | null,
+): Promise<{ readonly order: BrokerOrder; readonly fills: readonly BrokerFill[] }> {
+  const instrument = ctx.instruments.find((i) => i.symbol === order.symbol);
+  if (!instrument || order.status !== 'working') return { order, fills: [] };
+  const matched = matchOrder(order, step, {
+    instrument,
+    feeRateCentiBps: ctx.feeRateCentiBps,
+    quoteAt: (s) => quoteAt(ctx.market, order.symbol, s, ctx.clock.timeOfStep(s)),
+  });
+  let cumQty = dec(order.filledQty);
+  for (const fill of matched.fills) {
+    await insertFill(tx, fill);
+    await postJournal(tx, fillJournal(fill));
+    cumQty = cumQty.plus(fill.quantity);
+    if (report) {
+      const leaves = dec(order.quantity).minus(cumQty);
+      await tx.query(
+        `INSERT INTO outbox (topic, key, payload) VALUES ('ExecutionReported', $1, $2)`,
+        [
+          `${report.userId}/${order.clientOrderId}`,
+          {
+            version: 1,
+            clientOrderId: order.clientOrderId,
+            userId: report.userId,
+            execId: fill.execId,
+            symbol: fill.symbol,
+            side: fill.side,
+            quantity: formatDecimal(dec(fill.quantity)),
+            price: formatDecimal(dec(fill.price)),
+            fee: formatDecimal(dec(fill.fee)),
+            cumQty: formatDecimal(cumQty),
+            leavesQty: formatDecimal(leaves),
+            status: leaves.isZero() ? 'Filled' : 'PartiallyFilled',
+          },
+        ],
+      );
+    }
+  }
+  if (
+    matched.fills.length > 0 ||
+    matched.order.matchedThroughStep !== order.matchedThroughStep ||
+    matched.order.status !== order.status
+  ) {
+    await updateOrder(tx, matched.order);
+  }
+  return matched;
+}

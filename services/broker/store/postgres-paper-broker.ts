@@ -1,0 +1,53 @@
+import type pg from 'pg';
+import type {
+  BrokerAdapter,
+  CancelOrderResult,
+  SubmitOrderResult,
+} from '../domain/broker-adapter.js';
+import type { BrokerFill, BrokerOrder, SubmitOrderRequest } from '../domain/broker-order.js';
+import type { Instrument } from '../domain/instruments.js';
+import { quoteAt, type Quote } from '../domain/market-simulator.js';
+import type { BrokerContext } from './broker-context.js';
+import { cancelPlacedOrder, getPlacedOrder, placeOrder } from './order-commands.js';
+import { inTransaction } from './transaction.js';
+
+/**
+ * The paper broker with its state in Postgres: what the service's routes call. It implements
+ * the same BrokerAdapter as a real connector would; its `accountId` is the platform user id
+ * (the broker account behind it is opened on first use). Each call is one transaction.
+ */
+export class PostgresPaperBroker implements BrokerAdapter {
+  readonly name = 'paper-postgres';
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ctx: BrokerContext,
+  ) {}
+
+  async listInstruments(): Promise<readonly Instrument[]> {
+    return this.ctx.instruments;
+  }
+
+  async getQuotes(symbols: readonly string[]): Promise<readonly Quote[]> {
+    const step = await this.ctx.clock.current(this.pool);
+    const time = this.ctx.clock.timeOfStep(step);
+    return symbols.map((s) => quoteAt(this.ctx.market, s, step, time));
+  }
+
+  submitOrder(request: SubmitOrderRequest): Promise<SubmitOrderResult> {
+    return inTransaction(this.pool, (tx) => placeOrder(tx, this.ctx, request));
+  }
+
+  cancelOrder(accountId: string, clientOrderId: string): Promise<CancelOrderResult> {
+    return inTransaction(this.pool, (tx) =>
+      cancelPlacedOrder(tx, this.ctx, accountId, clientOrderId),
+    );
+  }
+
+  getOrder(
+    accountId: string,
+    clientOrderId: string,
+  ): Promise<{ readonly order: BrokerOrder; readonly fills: readonly BrokerFill[] } | undefined> {
+    return inTransaction(this.pool, (tx) => getPlacedOrder(tx, this.ctx, accountId, clientOrderId));
+  }
+}

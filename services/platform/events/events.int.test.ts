@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  ADMIN_DATABASE_URL,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../test/support/database.js';
+import type { EventTopic, ServiceName } from '../../catalog.js';
+import { applyOnce } from './inbox.js';
+import { enqueue } from './outbox.js';
+import { createPgBossBus } from './pg-boss-bus.js';
+import { createRelay } from './relay.js';
+import type { EventBus, EventEnvelope } from './types.js';
+
+// The producer's tables, exactly as every service's migration declares them.
+const SCHEMA = `
+CREATE TABLE outbox (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(), topic text NOT NULL, key text,
+  payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
+  published_at timestamptz, attempts integer NOT NULL DEFAULT 0, last_error text);
+CREATE TABLE processed_events (
+  consumer text NOT NULL, event_id uuid NOT NULL,
+  processed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (consumer, event_id));
+CREATE TABLE effects (event_id uuid NOT NULL, consumer text NOT NULL);`;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Records what was published; a delay widens the window in which relays could collide. */
+function recordingBus(delayMs: number): EventBus & { ids: string[] } {
+  const ids: string[] = [];
+  return {
+    ids,
+    start: async () => {},
+    check: async () => {},
+    stop: async () => {},
+    subscribe: async () => {},
+    async publish(events: readonly EventEnvelope[]) {
+      await new Promise((r) => setTimeout(r, delayMs));
+      ids.push(...events.map((e) => e.id));
+    },
+  };
+}
+
+describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)', () => {
+  let producerDb: TestDatabase;
+  let busDb: TestDatabase;
+  let pool: pg.Pool;
+  const buses: EventBus[] = [];
+
+  beforeAll(async () => {
+    producerDb = await createTestDatabase('events_producer');
+    busDb = await createTestDatabase('events_bus');
+    pool = new pg.Pool({ connectionString: producerDb.url, max: 12 });
+    await pool.query(SCHEMA);
+  });
+  afterAll(async () => {
+    for (const b of buses) await b.stop().catch(() => {});
+    await pool?.end();
+    await producerDb?.drop();
+    await busDb?.drop();
+  });
+
+  function bus(consumer: ServiceName, consumers: ServiceName[], extra = {}): EventBus {
+    const b = createPgBossBus({
+      connectionString: busDb.url,
+      service: consumer,
+      consumersOf: () => consumers,
+      retryDelaySeconds: 1,
+      ...extra,
+    });
+    buses.push(b);
+    return b;
+  }
+
+  async function produce(n: number, topic: EventTopic = 'OrderFilled'): Promise<string[]> {
+    const ids: string[] = [];
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (let i = 0; i < n; i++) {
+        ids.push(await enqueue(client, { topic, key: `k${i % 3}`, payload: { i } }));
+      }
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    return ids;
+  }
+
+  async function unpublished(): Promise<number> {
+    const { rows } = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+    );
+    return rows[0]!.n;
+  }
+
+  test('a rolled-back producer transaction leaves no event', async () => {
+    const before = (await pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n as number;
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    await enqueue(client, { topic: 'OrderFilled', key: null, payload: { x: 1 } });
+    await client.query('ROLLBACK');
+    client.release();
+    const after = (await pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n as number;
+    expect(after).toBe(before);
+  });
+
+  test('two relays running at once never publish the same row twice', async () => {
+    await pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL');
+    const ids = await produce(300);
+    const recorder = recordingBus(15);
+    const relays = [1, 2, 3].map(() =>
+      createRelay({ pool, bus: recorder, source: 'trading', batchSize: 20 }),
+    );
+    await Promise.all(
+      relays.map(async (r) => {
+        while ((await r.publishBatch()) > 0);
+      }),
+    );
+    expect(recorder.ids.length).toBe(300);
+    expect(new Set(recorder.ids).size).toBe(300);
+    expect([...recorder.ids].sort()).toEqual([...ids].sort());
+    expect(await unpublished()).toBe(0);
+    expect(await relays[0]!.lagSeconds()).toBe(0);
+  });
+
+  test('a relay that dies between publish and mark republishes; each consumer applies once', async () => {
+    const consumers: ServiceName[] = ['risk', 'notification'];
+    const producerBus = bus('trading', consumers);
+    await producerBus.start();
+    // The crash: the events reach the bus, then the relay's connection is killed before the
+    // UPDATE that marks them published can run (as if the process had been SIGKILLed).
+    const relayPool = new pg.Pool({
+      connectionString: producerDb.url,
+      max: 1,
+      application_name: 'relay-under-test',
+    });
+    relayPool.on('error', () => {});
+    let crashes = 1;
+    const crashingBus: EventBus = {
+      ...producerBus,
+      async publish(events) {
+        await producerBus.publish(events);
+        if (crashes-- > 0) {
+          await pool.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE application_name = 'relay-under-test'`,
+          );
+        }
+      },
+    };
+    const ids = await produce(5);
+    const relay = createRelay({ pool: relayPool, bus: crashingBus, source: 'trading' });
+    await expect(relay.publishBatch()).rejects.toThrow();
+    expect(await unpublished()).toBe(5);
+    expect(await relay.publishBatch()).toBe(5);
+    expect(await unpublished()).toBe(0);
+    await relayPool.end();
+
+    const deliveries: Record<string, string[]> = { risk: [], notification: [] };
+    for (const consumer of consumers) {
+      const b = bus(consumer, consumers);
+      await b.start();
+      await b.subscribe('OrderFilled', async (event) => {
+        deliveries[consumer]!.push(event.id);
+        await applyOnce(pool, consumer, event.id, async (client) => {
+          await client.query('INSERT INTO effects (event_id, consumer) VALUES ($1, $2)', [
+            event.id,
+            consumer,
+          ]);
+        });
+      });
+    }
+    const effects = await until('every effect', async () => {
+      const { rows } = await pool.query<{ consumer: string; n: number }>(
+        `SELECT consumer, count(*)::int AS n FROM effects WHERE event_id = ANY($1::uuid[])
+          GROUP BY consumer ORDER BY consumer`,
+        [ids],
+      );
+      return rows.length === 2 && rows.every((r) => r.n === 5) ? rows : undefined;
+    });
+    expect(effects).toEqual([
+      { consumer: 'notification', n: 5 },
+      { consumer: 'risk', n: 5 },
+    ]);
+    // The same event delivered again (a redelivery after a consumer crash) changes nothing.
+    const again = await applyOnce(pool, 'risk', ids[0]!, async (client) => {
+      await client.query('INSERT INTO effects (event_id, consumer) VALUES ($1, $2)', [
+        ids[0],
+        'risk',
+      ]);
+    });
+    expect(again).toBe('duplicate');
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM effects WHERE event_id = $1 AND consumer = 'risk'`,
+      [ids[0]],
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  test('an effect that throws records nothing; concurrent deliveries apply once', async () => {
+    const id = randomUUID();
+    await expect(
+      applyOnce(pool, 'user', id, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const results = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        applyOnce(pool, 'user', id, async (client) => {
+          await client.query('INSERT INTO effects (event_id, consumer) VALUES ($1, $2)', [
+            id,
+            'user',
+          ]);
+        }),
+      ),
+    );
+    expect(results.sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate']);
+  });
+
+  test('an event that keeps failing is dead-lettered after the retry limit', async () => {
+    const dead: string[] = [];
+    let attempts = 0;
+    const producerBus = bus('trading', ['user'], { retryLimit: 1 });
+    await producerBus.start();
+    const consumerBus = bus('user', ['user'], {
+      retryLimit: 1,
+      onDeadLetter: (_t: EventTopic, e: EventEnvelope) => dead.push(e.id),
+    });
+    await consumerBus.start();
+    const event: EventEnvelope = {
+      id: randomUUID(),
+      topic: 'UserRegistered',
+      key: null,
+      source: 'auth',
+      occurredAt: new Date().toISOString(),
+      payload: {},
+    };
+    await producerBus.publish([event]);
+    await consumerBus.subscribe('UserRegistered', async () => {
+      attempts += 1;
+      throw new Error('poison');
+    });
+    await until('the dead letter', async () => (dead.length > 0 ? true : undefined));
+    expect(dead).toEqual([event.id]);
+    expect(attempts).toBe(2);
+  });
+});

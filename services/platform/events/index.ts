@@ -1,0 +1,13 @@
+/** The event pipeline: transactional outbox, relay, bus adapter, once-only consumers. */
+export { applyOnce, type InboxResult } from './inbox.js';
+export { enqueue, enqueueAll, type OutboxMessage, type TxClient } from './outbox.js';
+export {
+  catalogConsumersOf,
+  createPgBossBus,
+  deadLetterQueueName,
+  queueName,
+  type PgBossBusOptions,
+} from './pg-boss-bus.js';
+export { eventsPlugin, type EventEffect, type Events, type EventsPluginOptions } from './plugin.js';
+export { createRelay, type Relay, type RelayMetrics, type RelayOptions } from './relay.js';
+export type { EventBus, EventEnvelope, EventHandler } from './types.js';

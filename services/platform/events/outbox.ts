@@ -1,0 +1,42 @@
+import type pg from 'pg';
+import type { EventTopic } from '../../catalog.js';
+
+/** A client inside the producer's transaction (the outbox row commits with the state change). */
+export type TxClient = Pick<pg.ClientBase, 'query'>;
+
+export interface OutboxMessage {
+  readonly topic: EventTopic;
+  readonly key: string | null;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Writes an event to the outbox with the caller's client, so it is committed (or rolled back)
+ * together with the state change it describes. Returns the event id.
+ */
+export async function enqueue(client: TxClient, message: OutboxMessage): Promise<string> {
+  const { rows } = await client.query<{ id: string }>(
+    'INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3) RETURNING id',
+    [message.topic, message.key, JSON.stringify(message.payload)],
+  );
+  return rows[0]!.id;
+}
+
+/** Several events in one statement (same transaction semantics as `enqueue`). */
+export async function enqueueAll(
+  client: TxClient,
+  messages: readonly OutboxMessage[],
+): Promise<string[]> {
+  if (messages.length === 0) return [];
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO outbox (topic, key, payload)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+     RETURNING id`,
+    [
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key),
+      messages.map((m) => JSON.stringify(m.payload)),
+    ],
+  );
+  return rows.map((r) => r.id);
+}

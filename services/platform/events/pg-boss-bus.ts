@@ -1,0 +1,132 @@
+import PgBoss from 'pg-boss';
+import { catalog, SERVICE_NAMES, type EventTopic, type ServiceName } from '../../catalog.js';
+import type { EventBus, EventEnvelope, EventHandler } from './types.js';
+
+export interface PgBossBusOptions {
+  /** The bus database (BUS_DATABASE_URL), shared by every service that publishes or consumes. */
+  readonly connectionString: string;
+  /** This service: it consumes as `<service>.<topic>` queues. */
+  readonly service: ServiceName;
+  /** Who consumes a topic (default: the catalog's `consumes`). */
+  readonly consumersOf?: (topic: EventTopic) => readonly ServiceName[];
+  /** Deliveries after the first before an event goes to the dead-letter queue. */
+  readonly retryLimit?: number;
+  /** First retry delay in seconds; doubled each retry. */
+  readonly retryDelaySeconds?: number;
+  /** A delivery still active after this long (its consumer died) is retried. */
+  readonly expireInSeconds?: number;
+  readonly pollingIntervalSeconds?: number;
+  /** How often expired deliveries are noticed and retried. */
+  readonly maintenanceIntervalSeconds?: number;
+  readonly poolMax?: number;
+  /** Called once for a delivery that failed its last attempt (it is now dead-lettered). */
+  readonly onDeadLetter?: (topic: EventTopic, event: EventEnvelope, err: unknown) => void;
+  readonly onError?: (err: Error) => void;
+}
+
+/** The queue of one consumer service for one topic; its dead letters go to `<queue>.dead`. */
+export function queueName(consumer: ServiceName, topic: EventTopic): string {
+  return `${consumer}.${topic}`;
+}
+
+export function deadLetterQueueName(consumer: ServiceName, topic: EventTopic): string {
+  return `${queueName(consumer, topic)}.dead`;
+}
+
+export function catalogConsumersOf(topic: EventTopic): ServiceName[] {
+  return SERVICE_NAMES.filter((n) => catalog[n].consumes?.includes(topic));
+}
+
+/**
+ * The event bus on pg-boss 10 in its own database. Fan-out is one queue per consuming service
+ * and topic, taken from the catalog, and the producer sends to each queue itself:
+ * pg-boss's own publish/subscribe would lose events published before a consumer first
+ * subscribed, and its publish swallows per-queue failures (Promise.allSettled), which would
+ * let the relay mark an event published that one consumer never got. The job id is the event
+ * id, so a republished event that is still queued is not queued twice.
+ */
+export function createPgBossBus(opts: PgBossBusOptions): EventBus {
+  const consumersOf = opts.consumersOf ?? catalogConsumersOf;
+  const boss = new PgBoss({
+    connectionString: opts.connectionString,
+    application_name: `${opts.service}-bus`,
+    max: opts.poolMax ?? 4,
+    schedule: false,
+    maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 5,
+  });
+  boss.on('error', (err) => opts.onError?.(err));
+  // DEBUG-WIP
+  if (process.env.BUS_DEBUG) boss.on('wip', (w) => process.stderr.write(`WIP ${opts.service} ${JSON.stringify(w.map((x) => [x.name, x.state, x.count, x.lastFetchedOn, x.lastError]))}\n`));
+  const ready = new Map<string, Promise<void>>();
+
+  function ensureQueue(consumer: ServiceName, topic: EventTopic): Promise<void> {
+    const name = queueName(consumer, topic);
+    let p = ready.get(name);
+    if (!p) {
+      const dead = deadLetterQueueName(consumer, topic);
+      p = (async () => {
+        await boss.createQueue(dead);
+        await boss.createQueue(name, {
+          name,
+          retryLimit: opts.retryLimit ?? 8,
+          retryDelay: opts.retryDelaySeconds ?? 1,
+          retryBackoff: true,
+          expireInSeconds: opts.expireInSeconds ?? 15,
+          deadLetter: dead,
+        });
+      })();
+      // A failed creation is retried by the next caller instead of being cached.
+      p.catch(() => ready.delete(name));
+      ready.set(name, p);
+    }
+    return p;
+  }
+
+  return {
+    async start() {
+      await boss.start();
+    },
+
+    async publish(events) {
+      const jobs: PgBoss.JobInsert[] = [];
+      for (const event of events) {
+        for (const consumer of consumersOf(event.topic)) {
+          await ensureQueue(consumer, event.topic);
+          jobs.push({ id: event.id, name: queueName(consumer, event.topic), data: event });
+        }
+      }
+      // One statement: every consumer's copy is stored, or none is and the relay retries.
+      if (jobs.length > 0) await boss.insert(jobs);
+    },
+
+    async subscribe(topic, handler: EventHandler) {
+      await ensureQueue(opts.service, topic);
+      await boss.work<EventEnvelope>(
+        queueName(opts.service, topic),
+        {
+          batchSize: 1,
+          includeMetadata: true,
+          pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5,
+        },
+        async (jobs) => {
+          for (const job of jobs) {
+            try {
+              await handler(job.data);
+            } catch (err) {
+              if (job.retryCount >= job.retryLimit) opts.onDeadLetter?.(topic, job.data, err);
+              throw err;
+            }
+          }
+        },
+      );
+    },
+
+    async check() {
+      await boss.getDb().executeSql('SELECT 1', []);
+    },
+
+    async stop() {
+      await boss.stop({ graceful: true, timeout: 5_000, wait: true });
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import fp from 'fastify-plugin';
+import type pg from 'pg';
+import { catalog, type EventTopic, type ServiceName } from '../../catalog.js';
+import { applyOnce } from './inbox.js';
+import { createPgBossBus } from './pg-boss-bus.js';
+import { createRelay, type Relay } from './relay.js';
+import type { EventBus, EventEnvelope } from './types.js';
+
+/** A consumer's effect, run inside the transaction that records the event as processed. */
+export type EventEffect = (client: pg.PoolClient, event: EventEnvelope) => Promise<void>;
+
+export interface EventsPluginOptions {
+  /** One effect per topic the catalog says this service consumes (exactly those). */
+  readonly handlers?: Partial<Record<EventTopic, EventEffect>>;
+  /** The bus (default: pg-boss on BUS_DATABASE_URL). Tests may pass their own. */
+  readonly bus?: EventBus;
+  readonly relay?: { readonly batchSize?: number; readonly idleMs?: number };
+}
+
+export interface Events {
+  readonly bus: EventBus;
+  /** The outbox relay, when this service publishes. */
+  readonly relay: Relay | null;
+  /** Publish soon: call after committing a transaction that enqueued events. */
+  nudge(): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    events: Events;
+  }
+}
+
+/**
+ * Starts what the catalog says this service does with events: the outbox relay when it
+ * publishes, one consumer per consumed topic (effects applied once, via processed_events),
+ * metrics (relay lag, published, consumed, dead-lettered) and a `bus` readiness check.
+ * Everything stops on close, before the pg pool does.
+ */
+export const eventsPlugin = fp<EventsPluginOptions>(
+  async (app, opts) => {
+    const service = app.config.SERVICE_NAME as ServiceName;
+    const spec = catalog[service];
+    const consumes = spec.consumes ?? [];
+    const handlers = opts.handlers ?? {};
+    const missing = consumes.filter((t) => !handlers[t]);
+    const extra = Object.keys(handlers).filter((t) => !consumes.includes(t as EventTopic));
+    if (missing.length > 0 || extra.length > 0) {
+      throw new Error(
+        `${service}: event handlers must match the catalog (missing: [${missing.join(', ')}], not consumed: [${extra.join(', ')}])`,
+      );
+    }
+
+    const m = app.metrics;
+    const published = m.counter('events_published_total', 'Events relayed to the bus', ['topic']);
+    const consumed = m.counter('events_consumed_total', 'Events consumed', ['topic', 'result']);
+    const dead = m.counter('events_dead_lettered_total', 'Events dead-lettered', ['topic']);
+    const relayFailures = m.counter('events_relay_failures_total', 'Failed relay batches');
+    const lag = m.gauge('events_relay_lag_seconds', 'Age of the oldest unpublished outbox row');
+
+    let bus = opts.bus;
+    if (!bus) {
+      const url = app.config.BUS_DATABASE_URL;
+      if (!url) throw new Error(`${service} needs BUS_DATABASE_URL`);
+      bus = createPgBossBus({
+        connectionString: url,
+        service,
+        onDeadLetter: (topic, event, err) => {
+          dead.inc({ topic });
+          app.log.error({ err, topic, eventId: event.id }, 'event dead-lettered');
+        },
+        onError: (err) => app.log.warn({ err }, 'event bus error'),
+      });
+    }
+    await bus.start();
+
+    const relay =
+      (spec.publishes?.length ?? 0) > 0
+        ? createRelay({
+            pool: app.pg,
+            bus,
+            source: service,
+            ...opts.relay,
+            metrics: {
+              published: (topic, n) => published.inc({ topic }, n),
+              failed: () => relayFailures.inc(),
+              lag: (s) => lag.set(s),
+            },
+            onError: (err) => app.log.warn({ err }, 'outbox relay batch failed'),
+          })
+        : null;
+
+    app.decorate('events', {
+      bus,
+      relay,
+      nudge: () => relay?.nudge(),
+    } satisfies Events);
+
+    const b = bus;
+    app.addHook('onClose', async () => {
+      await relay?.stop();
+      await b.stop();
+    });
+    app.health.addCheck('bus', () => b.check());
+
+    for (const topic of consumes) {
+      const effect = handlers[topic]!;
+      await bus.subscribe(topic, async (event) => {
+        const result = await applyOnce(app.pg, service, event.id, (client) =>
+          effect(client, event),
+        );
+        consumed.inc({ topic, result });
+      });
+    }
+    relay?.start();
+  },
+  {
+    name: 'alphintra-events',
+    fastify: '5.x',
+    dependencies: [
+      'alphintra-config',
+      'alphintra-postgres',
+      'alphintra-metrics',
+      'alphintra-health',
+    ],
+  },
+);

@@ -1,0 +1,187 @@
+import type pg from 'pg';
+import type { EventTopic, ServiceName } from '../../catalog.js';
+import type { EventBus, EventEnvelope } from './types.js';
+
+export interface RelayMetrics {
+  published(topic: EventTopic, count: number): void;
+  failed(): void;
+  /** Age in seconds of the oldest unpublished row (0 when none). */
+  lag(seconds: number): void;
+}
+
+export interface RelayOptions {
+  readonly pool: pg.Pool;
+  readonly bus: EventBus;
+  readonly source: ServiceName;
+  readonly batchSize?: number;
+  /** Poll interval while the outbox is empty (a nudge publishes sooner). */
+  readonly idleMs?: number;
+  /** Backoff after a failure doubles from idleMs up to this. */
+  readonly maxBackoffMs?: number;
+  readonly metrics?: RelayMetrics;
+  readonly onError?: (err: unknown) => void;
+}
+
+export interface Relay {
+  /** Publishes one batch of unpublished rows; returns how many were published. */
+  publishBatch(): Promise<number>;
+  /** Oldest unpublished row's age in seconds (0 when the outbox is drained). */
+  lagSeconds(): Promise<number>;
+  /** Starts the loop (idempotent). */
+  start(): void;
+  /** Wakes the loop now (after a producer committed), instead of at the next poll. */
+  nudge(): void;
+  /** Stops the loop and waits for the batch in flight. */
+  stop(): Promise<void>;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: EventTopic;
+  key: string | null;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+/**
+ * The outbox relay. Rows are claimed with FOR UPDATE SKIP LOCKED inside a transaction that
+ * stays open while they are published, then marked published in it: concurrent relays (other
+ * instances) never take the same row at once, and a relay that dies between publishing and
+ * marking leaves the rows unmarked, so they are published again (at least once; consumers
+ * dedupe by event id). Never "id greater than the last one seen": ids are not commit-ordered.
+ */
+export function createRelay(opts: RelayOptions): Relay {
+  const batchSize = opts.batchSize ?? 200;
+  const idleMs = opts.idleMs ?? 250;
+  const maxBackoffMs = opts.maxBackoffMs ?? 10_000;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  // A nudge that arrives while a batch is in flight must not be lost.
+  let nudged = false;
+  let lastLagAt = 0;
+
+  async function publishBatch(): Promise<number> {
+    const client = await opts.pool.connect();
+    let broken: Error | undefined;
+    // A connection lost mid-transaction rejects the query in flight; without a listener its
+    // 'error' event would also crash the process.
+    const onError = (e: Error) => (broken = e);
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, topic, key, payload, created_at FROM outbox
+          WHERE published_at IS NULL
+          ORDER BY created_at, id
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const events: EventEnvelope[] = rows.map((r) => ({
+        id: r.id,
+        topic: r.topic,
+        key: r.key,
+        source: opts.source,
+        occurredAt: r.created_at.toISOString(),
+        payload: r.payload,
+      }));
+      const ids = rows.map((r) => r.id);
+      try {
+        await opts.bus.publish(events);
+      } catch (err) {
+        // Recorded for operators; the rows stay unpublished and are retried after a backoff.
+        await client.query(
+          `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`,
+          [ids, String((err as Error).message ?? err).slice(0, 500)],
+        );
+        await client.query('COMMIT');
+        throw err;
+      }
+      await client.query(
+        `UPDATE outbox SET published_at = now(), attempts = attempts + 1
+          WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      await client.query('COMMIT');
+      const perTopic = new Map<EventTopic, number>();
+      for (const e of events) perTopic.set(e.topic, (perTopic.get(e.topic) ?? 0) + 1);
+      for (const [topic, n] of perTopic) opts.metrics?.published(topic, n);
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw err;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async function lagSeconds(): Promise<number> {
+    const { rows } = await opts.pool.query<{ lag: string | null }>(
+      `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::text AS lag
+         FROM outbox WHERE published_at IS NULL`,
+    );
+    return Math.max(0, Number(rows[0]?.lag ?? 0));
+  }
+
+  /** Sleeps `ms`; an idle sleep ends early on a nudge, a backoff does not (except on stop). */
+  function sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = () => {
+        if (wakeable || stopped) done();
+      };
+    });
+  }
+
+  async function loop(): Promise<void> {
+    let failures = 0;
+    while (!stopped) {
+      let published = 0;
+      nudged = false;
+      try {
+        published = await publishBatch();
+        failures = 0;
+      } catch (err) {
+        failures += 1;
+        opts.metrics?.failed();
+        opts.onError?.(err);
+      }
+      if (opts.metrics && Date.now() - lastLagAt >= 1000) {
+        lastLagAt = Date.now();
+        await lagSeconds().then(opts.metrics.lag, () => {});
+      }
+      if (stopped) break;
+      if (failures > 0) await sleep(Math.min(maxBackoffMs, idleMs * 2 ** failures), false);
+      else if (published < batchSize && !nudged) await sleep(idleMs, true);
+    }
+  }
+
+  return {
+    publishBatch,
+    lagSeconds,
+    start() {
+      stopped = false;
+      running ??= loop().finally(() => (running = undefined));
+    },
+    nudge() {
+      nudged = true;
+      wake?.();
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+    },
+  };
+}
