@@ -1,0 +1,75 @@
+import { catalog, SERVICE_NAMES, type ServiceName } from '../../../../services/catalog.js';
+import type { EnvContext } from './env.js';
+import type { KeyFiles } from './keys.js';
+import { instancePort } from './port-plan.js';
+import {
+  databaseFor,
+  serviceDatabaseUrl,
+  sharedDatabase,
+  type SharedDatabase,
+} from './postgres/database-names.js';
+
+/** How long a service may drain on SIGTERM; the runtime waits a little longer before SIGKILL. */
+export const SHUTDOWN_TIMEOUT_MS = 5000;
+export const LOCAL_HOST = '127.0.0.1';
+
+export interface EnvInputs {
+  profile: string;
+  logLevel: string;
+  portBase: number;
+  dbPrefix: string;
+  /** PostgreSQL server URL without credentials (state.postgres.url). */
+  serverUrl: string;
+  passwords: Record<string, string>;
+  redisUrl: string | undefined;
+  keys: KeyFiles;
+  serviceCredentialMaster: string;
+  parentEnv: NodeJS.ProcessEnv;
+}
+
+/** File under keys/ holding the master secret of the service credentials. */
+export const SERVICE_CREDENTIAL_MASTER_FILE = 'service-credential-master';
+
+/** Every database the platform needs: one per service using Postgres, plus the shared ones. */
+export function platformDatabases(prefix: string): { database: string; role: string }[] {
+  return [
+    ...SERVICE_NAMES.filter((n) => catalog[n].postgres).map((n) => databaseFor(n, prefix)),
+    sharedDatabase('discovery', prefix),
+    sharedDatabase('bus', prefix),
+  ];
+}
+
+/** Roles that get a password. */
+export function serviceRoles(prefix: string): string[] {
+  return platformDatabases(prefix).map((d) => d.role);
+}
+
+/** The same context for `up` and for `service start`, rebuilt from what state.json keeps. */
+export function envContext(inputs: EnvInputs): EnvContext {
+  return {
+    profile: inputs.profile,
+    logLevel: inputs.logLevel,
+    host: LOCAL_HOST,
+    shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+    portOf: (service: ServiceName) => instancePort(service, 0, inputs.portBase),
+    databaseUrlOf: (service: ServiceName) => {
+      if (!catalog[service].postgres) return undefined;
+      const { database, role } = databaseFor(service, inputs.dbPrefix);
+      const password = inputs.passwords[role];
+      return password === undefined
+        ? undefined
+        : serviceDatabaseUrl(inputs.serverUrl, role, password, database);
+    },
+    redisUrl: inputs.redisUrl,
+    sharedDatabaseUrl: (kind: SharedDatabase) => {
+      const { database, role } = sharedDatabase(kind, inputs.dbPrefix);
+      const password = inputs.passwords[role];
+      return password === undefined
+        ? undefined
+        : serviceDatabaseUrl(inputs.serverUrl, role, password, database);
+    },
+    keys: inputs.keys,
+    serviceCredentialMaster: inputs.serviceCredentialMaster,
+    parentEnv: inputs.parentEnv,
+  };
+}

@@ -1,0 +1,59 @@
+import type { ChalkInstance } from 'chalk';
+import { renderTable } from '../../output/table.js';
+import type { PlatformStatus } from './status.js';
+
+export function formatUptime(s: number | null): string {
+  if (s === null) return '-';
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** `alphintra status` for humans: one row per service, the instances folded into it. */
+export function renderStatus(status: PlatformStatus, c: ChalkInstance): string {
+  if (!status.running && status.services.length === 0) {
+    return `Nothing is running in ${status.home}. Start it with: alphintra up --detach`;
+  }
+  const rows = status.services.map((s) => {
+    const ready = s.instances.filter((i) => i.ready).length;
+    const notReady = s.instances.filter((i) => !i.ready).map((i) => `${i.id}: ${i.detail}`);
+    return [
+      s.name,
+      `${ready}/${s.instances.length}`,
+      s.urls.join(','),
+      s.ready ? 'yes' : `no (${notReady.join('; ')})`,
+      s.pids.length > 0 ? s.pids.join(',') : '-',
+      formatUptime(
+        Math.max(...s.instances.map((i) => i.uptimeS ?? -1)) < 0
+          ? null
+          : Math.max(...s.instances.map((i) => i.uptimeS ?? 0)),
+      ),
+      String(s.instances.reduce((n, i) => n + i.restarts, 0)),
+    ];
+  });
+  const table = renderTable(
+    ['SERVICE', 'INSTANCES', 'URL', 'READY', 'PID', 'UPTIME', 'RESTARTS'],
+    rows,
+    (r, col, cell) => {
+      if (col !== 3) return cell;
+      return status.services[r]?.ready ? c.green(cell) : c.red(cell);
+    },
+  );
+  const pg = status.postgres;
+  const footer = [
+    pg
+      ? `PostgreSQL: ${pg.kind} ${pg.url}${pg.alive === false ? c.red(' (not running)') : ''}`
+      : undefined,
+    `Redis: ${status.redis ?? 'none (in-process stores)'}`,
+    ...(status.memory?.services
+      ? [
+          `Memory: services RSS ${status.memory.services.rssMiB} MiB (PSS ${status.memory.services.pssMiB} MiB)` +
+            (status.memory.postgres
+              ? `, PostgreSQL RSS ${status.memory.postgres.rssMiB} MiB (PSS ${status.memory.postgres.pssMiB} MiB)`
+              : ''),
+        ]
+      : []),
+    `Home: ${status.home}${status.mode ? ` (${status.mode}${status.phase === 'starting' ? ', starting' : ''})` : ''}`,
+  ].filter((l): l is string => l !== undefined);
+  return [table, '', ...footer].join('\n');
+}

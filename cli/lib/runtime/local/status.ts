@@ -1,0 +1,158 @@
+import { SERVICE_NAMES, type ServiceName } from '../../../../services/catalog.js';
+import { LOCAL_HOST } from './env-context.js';
+import { isAlive } from './liveness.js';
+import { memoryOf, postmasterTree, type MemoryUse } from './memory.js';
+import type { HomePaths } from './paths.js';
+import { probeReady, readyUrl } from './readiness.js';
+import { classifyState, readState, type RuntimeState } from './state.js';
+
+export interface InstanceStatus {
+  id: string;
+  index: number;
+  port: number;
+  url: string;
+  pid: number | null;
+  alive: boolean;
+  ready: boolean;
+  /** Why not ready: `stopped`, `503 (postgres: ECONNREFUSED)`, ... */
+  detail: string;
+  uptimeS: number | null;
+  restarts: number;
+  log: string;
+}
+
+export interface ServiceStatus {
+  name: ServiceName;
+  ready: boolean;
+  urls: string[];
+  pids: number[];
+  instances: InstanceStatus[];
+}
+
+export interface PlatformStatus {
+  running: boolean;
+  home: string;
+  phase: RuntimeState['phase'] | null;
+  mode: RuntimeState['mode'] | null;
+  startedAt: string | null;
+  portBase: number | null;
+  allReady: boolean;
+  postgres: {
+    kind: 'embedded' | 'external';
+    url: string;
+    pid: number | null;
+    alive: boolean | null;
+  } | null;
+  redis: string | null;
+  /** Live memory of the services and the embedded PostgreSQL (null when not measurable). */
+  memory: { services: MemoryUse | null; postgres: MemoryUse | null } | null;
+  services: ServiceStatus[];
+}
+
+/** A URL with any password replaced, for display. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** Status from a state object, probing every instance's /health/ready live (in parallel). */
+export async function statusOf(
+  state: RuntimeState,
+  home: string,
+  now = Date.now(),
+): Promise<PlatformStatus> {
+  const instances = await Promise.all(
+    state.instances.map(async (i) => {
+      const alive = isAlive(i.pid);
+      const probe = alive
+        ? await probeReady(readyUrl(LOCAL_HOST, i.port), 1000)
+        : { ready: false, detail: 'stopped' };
+      const status: InstanceStatus & { service: ServiceName } = {
+        service: i.service,
+        id: i.id,
+        index: i.index,
+        port: i.port,
+        url: `http://${LOCAL_HOST}:${i.port}`,
+        pid: alive ? i.pid : null,
+        alive,
+        ready: probe.ready,
+        detail: probe.ready ? 'ready' : probe.detail,
+        uptimeS:
+          alive && i.startedAt
+            ? Math.max(0, Math.round((now - Date.parse(i.startedAt)) / 1000))
+            : null,
+        restarts: i.restarts,
+        log: i.log,
+      };
+      return status;
+    }),
+  );
+  const services: ServiceStatus[] = SERVICE_NAMES.filter((n) =>
+    instances.some((i) => i.service === n),
+  ).map((name) => {
+    const own = instances.filter((i) => i.service === name).map(({ service: _s, ...rest }) => rest);
+    return {
+      name,
+      ready: own.every((i) => i.ready),
+      urls: own.map((i) => i.url),
+      pids: own.flatMap((i) => (i.pid === null ? [] : [i.pid])),
+      instances: own,
+    };
+  });
+  const pg = state.postgres;
+  const pgAlive = pg?.kind === 'embedded' && isAlive(pg.pid);
+  const [servicesMemory, postgresMemory] = await Promise.all([
+    memoryOf(services.flatMap((s) => s.pids)),
+    pgAlive && pg.pid !== undefined
+      ? postmasterTree(pg.pid).then(memoryOf)
+      : Promise.resolve(undefined),
+  ]);
+  return {
+    running: classifyState(state, isAlive) !== 'stale',
+    home,
+    phase: state.phase,
+    mode: state.mode,
+    startedAt: state.startedAt,
+    portBase: state.options.portBase,
+    allReady: services.length > 0 && services.every((s) => s.ready),
+    postgres: pg
+      ? {
+          kind: pg.kind,
+          url: pg.url,
+          pid: pg.pid ?? null,
+          alive: pg.kind === 'embedded' ? isAlive(pg.pid) : null,
+        }
+      : null,
+    redis: state.redisUrl ? redactUrl(state.redisUrl) : null,
+    memory: { services: servicesMemory ?? null, postgres: postgresMemory ?? null },
+    services,
+  };
+}
+
+export function notRunning(home: string): PlatformStatus {
+  return {
+    running: false,
+    home,
+    phase: null,
+    mode: null,
+    startedAt: null,
+    portBase: null,
+    allReady: false,
+    postgres: null,
+    redis: null,
+    memory: null,
+    services: [],
+  };
+}
+
+/** `alphintra status`: the recorded platform, probed live; `running: false` when none. */
+export async function getStatus(paths: HomePaths): Promise<PlatformStatus> {
+  const state = await readState(paths.state);
+  if (state === undefined || state === 'corrupt') return notRunning(paths.home);
+  return statusOf(state, paths.home);
+}

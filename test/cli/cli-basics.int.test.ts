@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { assertBuilt, runCli } from './cli-process.js';
+
+const COMMANDS = ['up', 'down', 'status', 'logs', 'service start', 'service stop'];
+
+describe('the CLI machine interface', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'alp-basics-'));
+  beforeAll(() => assertBuilt());
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  test.each(COMMANDS)(
+    '%s --help has a summary and examples with long flags or arguments',
+    async (cmd) => {
+      const r = await runCli([...cmd.split(' '), '--help']);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain('EXAMPLES');
+      expect(r.stdout).toMatch(new RegExp(`\\$ alphintra ${cmd}`));
+      expect(r.stdout).toContain('--json');
+    },
+  );
+
+  test('an unknown command: exit 2 and one error envelope with the known commands', async () => {
+    const r = await runCli(['deploy', '--json']);
+    expect(r.exitCode).toBe(2);
+    expect(r.json).toEqual({
+      apiVersion: 'alphintra/v1',
+      ok: false,
+      command: 'deploy',
+      error: {
+        kind: 'usage',
+        code: 'ALP_CLI_UNKNOWN_COMMAND',
+        message: 'unknown command "deploy"',
+        suggestions: [
+          'known commands: down, logs, service start, service stop, status, up',
+          'see alphintra --help',
+        ],
+      },
+    });
+  });
+
+  test('status with nothing running: exit 0, running false, one envelope on stdout', async () => {
+    const r = await runCli(['status', '--json'], { env: { ALPHINTRA_HOME: home } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.json).toEqual({
+      apiVersion: 'alphintra/v1',
+      ok: true,
+      command: 'status',
+      data: {
+        running: false,
+        home,
+        phase: null,
+        mode: null,
+        startedAt: null,
+        portBase: null,
+        allReady: false,
+        postgres: null,
+        redis: null,
+        memory: null,
+        services: [],
+      },
+    });
+  });
+
+  test('service stop with nothing running: exit 3 with a suggestion', async () => {
+    const r = await runCli(['service', 'stop', 'risk', '--json'], {
+      env: { ALPHINTRA_HOME: home },
+    });
+    expect(r.exitCode).toBe(3);
+    expect(r.json).toMatchObject({
+      ok: false,
+      command: 'service stop',
+      error: {
+        code: 'ALP_RUNTIME_NOT_RUNNING',
+        suggestions: ['start it first: alphintra up --detach'],
+      },
+    });
+  });
+
+  test('an unknown service name is a usage error (exit 2)', async () => {
+    const r = await runCli(['logs', 'ghost', '--json'], { env: { ALPHINTRA_HOME: home } });
+    expect(r.exitCode).toBe(2);
+    expect(r.json).toMatchObject({
+      ok: false,
+      error: { code: 'ALP_CLI_UNKNOWN_SERVICE', message: 'unknown service "ghost"' },
+    });
+  });
+
+  test('NO_COLOR output has no ANSI escapes', async () => {
+    const r = await runCli(['logs', 'ghost'], {
+      env: { ALPHINTRA_HOME: home, NO_COLOR: '1', FORCE_COLOR: undefined },
+    });
+    expect(r.stderr).toContain('Error [ALP_CLI_UNKNOWN_SERVICE] unknown service "ghost"');
+    expect(r.stderr).not.toContain('\u001b[');
+  });
+
+  test('FORCE_COLOR colours the error even without a TTY', async () => {
+    const r = await runCli(['logs', 'ghost'], {
+      env: { ALPHINTRA_HOME: home, NO_COLOR: undefined, FORCE_COLOR: '1' },
+    });
+    expect(r.stderr).toContain('\u001b[31m');
+  });
+});

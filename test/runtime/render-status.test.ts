@@ -1,0 +1,79 @@
+import { Chalk } from 'chalk';
+import { describe, expect, test } from 'vitest';
+import { formatUptime, renderStatus } from '../../cli/lib/runtime/local/render-status.js';
+import { notRunning, type PlatformStatus } from '../../cli/lib/runtime/local/status.js';
+
+const plain = new Chalk({ level: 0 });
+
+const instance = (id: string, port: number, ready: boolean, pid: number | null) => ({
+  id,
+  index: Number(id.split('-').at(-1)),
+  port,
+  url: `http://127.0.0.1:${port}`,
+  pid,
+  alive: pid !== null,
+  ready,
+  detail: ready ? 'ready' : pid === null ? 'stopped' : '503 (postgres: ECONNREFUSED)',
+  uptimeS: pid === null ? null : 75,
+  restarts: 0,
+  log: '',
+});
+
+describe('renderStatus', () => {
+  test('one row per service; not-ready instances say why', () => {
+    const status: PlatformStatus = {
+      ...notRunning('/h'),
+      running: true,
+      mode: 'detached',
+      phase: 'running',
+      postgres: { kind: 'embedded', url: 'postgres://127.0.0.1:4099/', pid: 9, alive: true },
+      memory: { services: { processes: 3, rssMiB: 300, pssMiB: 150 }, postgres: null },
+      services: [
+        {
+          name: 'auth',
+          ready: true,
+          urls: ['http://127.0.0.1:4010'],
+          pids: [11],
+          instances: [instance('auth-0', 4010, true, 11)],
+        },
+        {
+          name: 'trading',
+          ready: false,
+          urls: ['http://127.0.0.1:4020', 'http://127.0.0.1:4120'],
+          pids: [12],
+          instances: [
+            instance('trading-0', 4020, true, 12),
+            instance('trading-1', 4120, false, null),
+          ],
+        },
+      ],
+    };
+    expect(renderStatus(status, plain)).toMatchInlineSnapshot(`
+      "SERVICE  INSTANCES  URL                                          READY                    PID  UPTIME  RESTARTS
+      auth     1/1        http://127.0.0.1:4010                        yes                      11   1m15s   0
+      trading  1/2        http://127.0.0.1:4020,http://127.0.0.1:4120  no (trading-1: stopped)  12   1m15s   0
+
+      PostgreSQL: embedded postgres://127.0.0.1:4099/
+      Redis: none (in-process stores)
+      Memory: services RSS 300 MiB (PSS 150 MiB)
+      Home: /h (detached)"
+    `);
+  });
+
+  test('nothing running', () => {
+    expect(renderStatus(notRunning('/h'), plain)).toBe(
+      'Nothing is running in /h. Start it with: alphintra up --detach',
+    );
+  });
+});
+
+describe('formatUptime', () => {
+  test.each([
+    [null, '-'],
+    [5, '5s'],
+    [75, '1m15s'],
+    [3725, '1h02m'],
+  ])('%s -> %s', (s, expected) => {
+    expect(formatUptime(s)).toBe(expected);
+  });
+});
