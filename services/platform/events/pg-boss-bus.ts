@@ -16,6 +16,8 @@ export interface PgBossBusOptions {
   /** A delivery still active after this long (its consumer died) is retried. */
   readonly expireInSeconds?: number;
   readonly pollingIntervalSeconds?: number;
+  /** Deliveries fetched at once per consumer queue (handled one by one, in order). */
+  readonly batchSize?: number;
   /** How often expired deliveries are noticed and retried. */
   readonly maintenanceIntervalSeconds?: number;
   readonly poolMax?: number;
@@ -55,8 +57,6 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
     maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 5,
   });
   boss.on('error', (err) => opts.onError?.(err));
-  // DEBUG-WIP
-  if (process.env.BUS_DEBUG) boss.on('wip', (w) => process.stderr.write(`WIP ${opts.service} ${JSON.stringify(w.map((x) => [x.name, x.state, x.count, x.lastFetchedOn, x.lastError]))}\n`));
   const ready = new Map<string, Promise<void>>();
 
   function ensureQueue(consumer: ServiceName, topic: EventTopic): Promise<void> {
@@ -101,20 +101,25 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
 
     async subscribe(topic, handler: EventHandler) {
       await ensureQueue(opts.service, topic);
+      const name = queueName(opts.service, topic);
       await boss.work<EventEnvelope>(
-        queueName(opts.service, topic),
+        name,
         {
-          batchSize: 1,
+          // pg-boss waits a polling interval after every fetch, even a full one: batches keep
+          // a backlog moving (one job per fetch would drain 2 events a second).
+          batchSize: opts.batchSize ?? 50,
           includeMetadata: true,
           pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5,
         },
         async (jobs) => {
+          // One by one, in queue order; a failing event is failed alone (retried, then
+          // dead-lettered) and the rest of the batch is completed by pg-boss on return.
           for (const job of jobs) {
             try {
               await handler(job.data);
             } catch (err) {
               if (job.retryCount >= job.retryLimit) opts.onDeadLetter?.(topic, job.data, err);
-              throw err;
+              await boss.fail(name, job.id, { message: String((err as Error).message ?? err) });
             }
           }
         },

@@ -1,9 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { parseDecimal } from './decimal-parse.js';
-import { formatDecimal } from './decimal.js';
-import { divideRounded } from './decimal-divide.js';
-import { Dec } from './decimal.js';
+import { Dec, divideRounded, formatDecimal } from '../../platform/decimal.js';
 
 describe('parseDecimal', () => {
   test.each([

@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { Dec, STORAGE_SCALE } from './decimal.js';
+import { Dec, STORAGE_SCALE } from '../../platform/decimal.js';
 import type { TradingDomainErrorCode } from './errors.js';
 
 export interface DecimalRules {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 import { newOrderState } from './order-new.js';
 import { orderAuditEntry, orderEvents, type OrderRef } from './order-events.js';
 import { applyExecutionReport } from './order-reducer.js';

@@ -1,5 +1,5 @@
 import type { AuditEntry } from './audit-chain.js';
-import { dec, formatDecimal } from './decimal.js';
+import { dec, formatDecimal } from '../../platform/decimal.js';
 import type { ApplyResult } from './order-reducer.js';
 import type { ExecutionReport, OrderSide, OrderStatus, OrderType } from './order-types.js';
 

@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { formatDecimal } from './decimal.js';
+import { formatDecimal } from '../../platform/decimal.js';
 import type { OrderState } from './order-types.js';
 
 /** The state of an order just created: nothing filled, everything leaves. */

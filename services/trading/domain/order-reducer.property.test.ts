@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { Dec, formatDecimal, STORAGE_SCALE } from './decimal.js';
-import { divideRounded } from './decimal-divide.js';
+import { Dec, divideRounded, formatDecimal, STORAGE_SCALE } from '../../platform/decimal.js';
 import { newOrderState } from './order-new.js';
 import { applyExecutionReport } from './order-reducer.js';
 import { canTransition, isTerminal } from './order-transitions.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 import { newOrderState } from './order-new.js';
 import { applyExecutionReport, replayExecutionReports } from './order-reducer.js';
 import type { ExecutionReport, OrderState } from './order-types.js';

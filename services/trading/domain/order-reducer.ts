@@ -1,5 +1,4 @@
-import { dec, formatDecimal, STORAGE_SCALE } from './decimal.js';
-import { divideRounded } from './decimal-divide.js';
+import { dec, divideRounded, formatDecimal, STORAGE_SCALE } from '../../platform/decimal.js';
 import type { TradingDomainErrorCode } from './errors.js';
 import { canTransition, isTerminal } from './order-transitions.js';
 import type { ExecutionReport, OrderState, OrderStatus } from './order-types.js';

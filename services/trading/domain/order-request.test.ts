@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatDecimal } from './decimal.js';
+import { formatDecimal } from '../../platform/decimal.js';
 import { parseOrderRequest } from './order-request.js';
 
 const equity = { tickSize: '0.01', lotSize: '1' };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { Dec, formatDecimal } from './decimal.js';
+import { Dec, formatDecimal } from '../../platform/decimal.js';
 import {
   applyFillToPosition,
   flatPosition,

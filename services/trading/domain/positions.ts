@@ -1,5 +1,4 @@
-import { dec, Dec, formatDecimal, STORAGE_SCALE } from './decimal.js';
-import { divideRounded } from './decimal-divide.js';
+import { Dec, dec, divideRounded, formatDecimal, STORAGE_SCALE } from '../../platform/decimal.js';
 import type { OrderSide } from './order-types.js';
 
 /**

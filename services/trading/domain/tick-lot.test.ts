@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checkPriceTick, checkQuantityLot, isMultipleOf } from './tick-lot.js';
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 
 const equity = { tickSize: '0.01', lotSize: '1' };
 const crypto = { tickSize: '0.5', lotSize: '0.0001' };

@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { Dec } from './decimal.js';
+import { Dec } from '../../platform/decimal.js';
 import type { TradingDomainErrorCode } from './errors.js';
 
 export interface Increments {

@@ -18,7 +18,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
     db = await createTestDatabase('trading');
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
     const result = await migrate(pool, await loadMigrations(migrationsDir('trading')));
-    expect(result.applied).toEqual(['001_init']);
+    expect(result.applied).toEqual(['001_init', '002_client_order_id']);
   });
   afterAll(async () => {
     await pool?.end();
@@ -29,6 +29,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
     const row = {
       user_id: 'u1',
       idempotency_key: `k-${Math.random()}`,
+      client_order_id: `c-${Math.random()}`,
       request_hash: HASH,
       symbol: 'AAPL',
       side: 'buy',
@@ -48,7 +49,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
   test('applying the migrations again changes nothing', async () => {
     expect(await migrate(pool, await loadMigrations(migrationsDir('trading')))).toEqual({
       applied: [],
-      current: '001',
+      current: '002',
     });
   });
 

@@ -1,0 +1,481 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import {
+  ADMIN_DATABASE_URL,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../test/support/database.js';
+import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
+import { createPgBossBus } from '../platform/events/index.js';
+import { parseConfig } from '../platform/index.js';
+import { build } from './app.js';
+import { configSchema } from './config.js';
+import { clientOrderIdFor } from './orders/client-order-id.js';
+import {
+  FILL_PRICE,
+  QUOTE,
+  startFakeUpstreams,
+  type FakeUpstreams,
+} from './testing/fake-upstreams.js';
+
+const identity = createTestIdentity();
+const alice = { id: `alice-${randomUUID()}` };
+const bob = { id: `bob-${randomUUID()}` };
+const auth = (user: { id: string }) => ({ authorization: `Bearer ${identity.accessToken(user)}` });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.skipIf(!ADMIN_DATABASE_URL)(
+  'trading orders (real PostgreSQL, fake risk and broker)',
+  () => {
+    let db: TestDatabase;
+    let busDb: TestDatabase;
+    let app: FastifyInstance;
+    let fake: FakeUpstreams;
+    let pool: pg.Pool;
+
+    beforeAll(async () => {
+      [db, busDb, fake] = await Promise.all([
+        createTestDatabase('trading'),
+        createTestDatabase('trading_bus'),
+        startFakeUpstreams(),
+      ]);
+      const config = parseConfig(configSchema, {
+        SERVICE_NAME: 'trading',
+        PORT: 0,
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: db.url,
+        BUS_DATABASE_URL: busDb.url,
+        AUTH_URL: 'http://127.0.0.1:1',
+        RISK_URL: fake.riskUrl,
+        BROKER_URL: fake.brokerUrl,
+        JWT_ISSUER: TEST_ISSUER,
+        JWT_AUDIENCE: TEST_AUDIENCE,
+        SERVICE_CREDENTIAL: 'c'.repeat(43),
+      });
+      app = await build(config, {
+        logger: false,
+        keys: identity.keys,
+        serviceTokens: { getToken: async (aud) => identity.serviceToken('trading', aud) },
+      });
+      await app.ready();
+      pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    });
+    afterAll(async () => {
+      await app?.close();
+      await pool?.end();
+      await fake?.close();
+      await db?.drop();
+      await busDb?.drop();
+    });
+    beforeEach(() => {
+      fake.risk.mode = 'approve';
+      fake.broker.mode = 'fill';
+    });
+
+    const market = { symbol: 'AAPL', side: 'buy', type: 'market', quantity: '10' };
+    function place(body: unknown, key: string | null = randomUUID(), user = alice) {
+      return app.inject({
+        method: 'POST',
+        url: '/api/v1/orders',
+        headers: { ...auth(user), ...(key !== null && { 'idempotency-key': key }) },
+        payload: body as Record<string, unknown>,
+      });
+    }
+    async function count(sql: string, params: unknown[] = []): Promise<number> {
+      const { rows } = await pool.query<{ n: number }>(sql, params);
+      return rows[0]!.n;
+    }
+    const ordersWithKey = (key: string) =>
+      count('SELECT count(*)::int AS n FROM orders WHERE idempotency_key = $1', [key]);
+
+    test('without a token: 401', async () => {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/orders', payload: market });
+      expect(res.statusCode).toBe(401);
+    });
+
+    test('without Idempotency-Key: 400 ALP_ORDERS_IDEMPOTENCY_KEY_MISSING, nothing created', async () => {
+      const before = await count('SELECT count(*)::int AS n FROM orders');
+      const res = await place(market, null);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'ALP_ORDERS_IDEMPOTENCY_KEY_MISSING', status: 400 });
+      expect(await count('SELECT count(*)::int AS n FROM orders')).toBe(before);
+    });
+
+    test('a JSON number for a quantity is 400 and does not use up the key', async () => {
+      const key = randomUUID();
+      const res = await place({ ...market, quantity: 10 }, key);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'ALP_ORDERS_INVALID',
+        problems: [{ field: 'quantity', code: 'ALP_ORDERS_DECIMAL_NOT_STRING' }],
+      });
+      expect(await ordersWithKey(key)).toBe(0);
+      expect((await place(market, key)).statusCode).toBe(201);
+    });
+
+    test('a market buy is risk-checked at the ask, filled, and leaves a position, events and audit', async () => {
+      const key = randomUUID();
+      const res = await place(market, key);
+      expect(res.statusCode).toBe(201);
+      expect(res.headers['idempotent-replayed']).toBeUndefined();
+      const order = res.json();
+      const cid = clientOrderIdFor(alice.id, key);
+      expect(order).toMatchObject({
+        clientOrderId: cid,
+        symbol: 'AAPL',
+        side: 'buy',
+        type: 'market',
+        quantity: '10',
+        limitPrice: null,
+        status: 'Filled',
+        cumQty: '10',
+        leavesQty: '0',
+        avgPrice: FILL_PRICE,
+        reason: null,
+      });
+      expect(fake.risk.calls.at(-1)).toEqual({
+        userId: alice.id,
+        orderId: order.id,
+        symbol: 'AAPL',
+        side: 'buy',
+        quantity: '10',
+        price: QUOTE.ask,
+      });
+      expect(fake.broker.orders.at(-1)).toEqual({
+        userId: alice.id,
+        clientOrderId: cid,
+        symbol: 'AAPL',
+        side: 'buy',
+        type: 'market',
+        quantity: '10',
+      });
+
+      const audit = await app.inject({
+        url: `/api/v1/orders/${order.id}/audit`,
+        headers: auth(alice),
+      });
+      expect(audit.statusCode).toBe(200);
+      const chain = audit.json();
+      expect(chain.verification).toMatchObject({ ok: true, count: 3 });
+      expect(
+        chain.entries.map((e: { entry: { from: string; to: string } }) => [
+          e.entry.from,
+          e.entry.to,
+        ]),
+      ).toEqual([
+        [null, 'PendingNew'],
+        ['PendingNew', 'New'],
+        ['New', 'Filled'],
+      ]);
+
+      const { rows: events } = await pool.query<{
+        topic: string;
+        payload: Record<string, unknown>;
+      }>(`SELECT topic, payload FROM outbox WHERE key = $1 ORDER BY created_at, topic`, [order.id]);
+      expect(events.map((e) => e.topic).sort()).toEqual(['OrderAccepted', 'OrderFilled']);
+      expect(events.find((e) => e.topic === 'OrderFilled')!.payload).toMatchObject({
+        orderId: order.id,
+        userId: alice.id,
+        execId: `${cid}/1`,
+        fillQty: '10',
+        fillPrice: FILL_PRICE,
+        status: 'Filled',
+      });
+      const { rows: execs } = await pool.query(
+        `SELECT exec_id, quantity::text, price::text, fee::text FROM executions WHERE order_id = $1`,
+        [order.id],
+      );
+      expect(execs).toEqual([
+        {
+          exec_id: `${cid}/1`,
+          quantity: '10.000000000000000000',
+          price: '100.500000000000000000',
+          fee: '0.250000000000000000',
+        },
+      ]);
+      // The relay publishes what the order produced.
+      await until('the outbox to drain', async () =>
+        (await count(
+          'SELECT count(*)::int AS n FROM outbox WHERE key = $1 AND published_at IS NULL',
+          [order.id],
+        )) === 0
+          ? true
+          : undefined,
+      );
+      const positions = await app.inject({ url: '/api/v1/positions', headers: auth(alice) });
+      expect(positions.json().items).toContainEqual(
+        expect.objectContaining({ symbol: 'AAPL', avgCost: FILL_PRICE }),
+      );
+    });
+
+    test('same key and body replays the stored answer and creates nothing; other body is 422', async () => {
+      const key = randomUUID();
+      const first = await place(market, key);
+      const brokerCalls = fake.broker.orders.length;
+      const reordered = { quantity: '10', type: 'market', side: 'buy', symbol: 'AAPL' };
+      const again = await place(reordered, key);
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+      expect(fake.broker.orders.length).toBe(brokerCalls);
+      expect(await ordersWithKey(key)).toBe(1);
+
+      const other = await place({ ...market, quantity: '11' }, key);
+      expect(other.statusCode).toBe(422);
+      expect(other.json()).toMatchObject({ code: 'ALP_ORDERS_IDEMPOTENCY_KEY_REUSED' });
+      // Keys are per user: bob may use alice's key for his own order.
+      const bobs = await place(market, key, bob);
+      expect(bobs.statusCode).toBe(201);
+      expect(bobs.json().id).not.toBe(first.json().id);
+    });
+
+    test('concurrent duplicates wait and replay: one order, one broker call', async () => {
+      const key = randomUUID();
+      const before = fake.broker.orders.length;
+      const answers = await Promise.all([1, 2, 3, 4, 5].map(() => place(market, key)));
+      expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201, 201]);
+      expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+      expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true').length).toBe(4);
+      expect(fake.broker.orders.length - before).toBe(1);
+      expect(await ordersWithKey(key)).toBe(1);
+    });
+
+    test('risk refuses (kill switch): Rejected with risk code, broker never called', async () => {
+      fake.risk.mode = 'reject';
+      const before = fake.broker.orders.length;
+      const res = await place(market);
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({
+        status: 'Rejected',
+        reason: 'ALP_RISK_KILL_SWITCH',
+        leavesQty: '0',
+      });
+      expect(fake.broker.orders.length).toBe(before);
+      const { rows } = await pool.query(`SELECT topic FROM outbox WHERE key = $1`, [res.json().id]);
+      expect(rows).toEqual([{ topic: 'OrderRejected' }]);
+    });
+
+    test('risk unreachable: fail closed, Rejected ALP_ORDERS_RISK_UNAVAILABLE', async () => {
+      fake.risk.mode = 'down';
+      const res = await place(market);
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({
+        status: 'Rejected',
+        reason: 'ALP_ORDERS_RISK_UNAVAILABLE',
+      });
+    });
+
+    test('broker refuses: Rejected with the broker code', async () => {
+      fake.broker.mode = 'reject';
+      const res = await place(market);
+      expect(res.json()).toMatchObject({
+        status: 'Rejected',
+        reason: 'ALP_BROKER_INSUFFICIENT_FUNDS',
+      });
+    });
+
+    test('broker down: 503, order stays PendingNew; the retry with the same key finishes it', async () => {
+      const key = randomUUID();
+      fake.broker.mode = 'down';
+      const res = await place(market, key);
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.json()).toMatchObject({ code: 'ALP_ORDERS_BROKER_UNAVAILABLE' });
+      const { rows } = await pool.query('SELECT status FROM orders WHERE idempotency_key = $1', [
+        key,
+      ]);
+      expect(rows).toEqual([{ status: 'PendingNew' }]);
+      fake.broker.mode = 'fill';
+      const retry = await place(market, key);
+      expect(retry.statusCode).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+      expect(retry.json()).toMatchObject({ status: 'Filled', cumQty: '10' });
+      const sent = fake.broker.orders.filter(
+        (o) => o.clientOrderId === clientOrderIdFor(alice.id, key),
+      );
+      expect(sent.length).toBe(2);
+      expect(await ordersWithKey(key)).toBe(1);
+    });
+
+    test('once routed, a resumed order goes back to the broker even if risk is now down', async () => {
+      const key = randomUUID();
+      fake.broker.mode = 'down';
+      expect((await place(market, key)).statusCode).toBe(503);
+      fake.broker.mode = 'fill';
+      fake.risk.mode = 'down';
+      const retry = await place(market, key);
+      expect(retry.json()).toMatchObject({ status: 'Filled', reason: null });
+    });
+
+    test('the reconciler finishes an order whose client never retried', async () => {
+      const key = randomUUID();
+      fake.broker.mode = 'down';
+      expect((await place(market, key)).statusCode).toBe(503);
+      fake.broker.mode = 'fill';
+      const settled = await until('the reconciler', async () => {
+        const { rows } = await pool.query<{ status: string; response_status: number | null }>(
+          'SELECT status, response_status FROM orders WHERE idempotency_key = $1',
+          [key],
+        );
+        return rows[0]?.response_status === 201 ? rows[0] : undefined;
+      });
+      expect(settled).toEqual({ status: 'Filled', response_status: 201 });
+      const replay = await place(market, key);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.json()).toMatchObject({ status: 'Filled' });
+    });
+
+    test('a limit order rests (checked at its limit price), cancels once, then 409', async () => {
+      const res = await place({
+        symbol: 'MSFT',
+        side: 'sell',
+        type: 'limit',
+        quantity: '2.5',
+        limitPrice: '410.10',
+      });
+      expect(res.statusCode).toBe(201);
+      const order = res.json();
+      expect(order).toMatchObject({ status: 'New', limitPrice: '410.1', leavesQty: '2.5' });
+      expect(fake.risk.calls.at(-1)).toMatchObject({ price: '410.1', side: 'sell' });
+      const cancel = await app.inject({
+        method: 'POST',
+        url: `/api/v1/orders/${order.id}/cancel`,
+        headers: auth(alice),
+      });
+      expect(cancel.statusCode).toBe(200);
+      expect(cancel.json()).toMatchObject({ status: 'Canceled', leavesQty: '0', cumQty: '0' });
+      const again = await app.inject({
+        method: 'POST',
+        url: `/api/v1/orders/${order.id}/cancel`,
+        headers: auth(alice),
+      });
+      expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'ALP_ORDERS_NOT_CANCELABLE' });
+      const audit = await app.inject({
+        url: `/api/v1/orders/${order.id}/audit`,
+        headers: auth(alice),
+      });
+      expect(audit.json().entries.map((e: { entry: { to: string } }) => e.entry.to)).toEqual([
+        'PendingNew',
+        'New',
+        'PendingCancel',
+        'Canceled',
+      ]);
+    });
+
+    test("another user's order is 404 for every route and verb", async () => {
+      const order = (
+        await place({ symbol: 'MSFT', side: 'buy', type: 'limit', quantity: '1', limitPrice: '1' })
+      ).json();
+      const answers = await Promise.all([
+        app.inject({ url: `/api/v1/orders/${order.id}`, headers: auth(bob) }),
+        app.inject({ url: `/api/v1/orders/${order.id}/audit`, headers: auth(bob) }),
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/orders/${order.id}/cancel`,
+          headers: auth(bob),
+        }),
+        app.inject({ url: '/api/v1/orders/not-a-uuid', headers: auth(bob) }),
+      ]);
+      expect(answers.map((a) => [a.statusCode, a.json().code])).toEqual([
+        [404, 'ALP_ORDERS_NOT_FOUND'],
+        [404, 'ALP_ORDERS_NOT_FOUND'],
+        [404, 'ALP_ORDERS_NOT_FOUND'],
+        [404, 'ALP_ORDERS_NOT_FOUND'],
+      ]);
+      const list = await app.inject({ url: '/api/v1/orders?limit=200', headers: auth(bob) });
+      expect(list.json().items.map((o: { id: string }) => o.id)).not.toContain(order.id);
+      const own = await app.inject({ url: `/api/v1/orders/${order.id}`, headers: auth(alice) });
+      expect(own.json()).toMatchObject({ id: order.id, status: 'New' });
+    });
+
+    test('GET /api/v1/orders pages newest first with a cursor; the limit is clamped', async () => {
+      const carol = { id: `carol-${randomUUID()}` };
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await place(market, randomUUID(), carol)).json().id);
+      const first = await app.inject({ url: '/api/v1/orders?limit=2', headers: auth(carol) });
+      expect(first.json().items.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[1]]);
+      const next = first.json().nextCursor as string;
+      const second = await app.inject({
+        url: `/api/v1/orders?limit=2&cursor=${next}`,
+        headers: auth(carol),
+      });
+      expect(second.json()).toMatchObject({ nextCursor: null });
+      expect(second.json().items.map((o: { id: string }) => o.id)).toEqual([ids[0]]);
+      const clamped = await app.inject({
+        url: '/api/v1/orders?limit=100000',
+        headers: auth(carol),
+      });
+      expect(clamped.json().limit).toBe(200);
+      const zero = await app.inject({ url: '/api/v1/orders?limit=0', headers: auth(carol) });
+      expect(zero.json().limit).toBe(1);
+      const bad = await app.inject({ url: '/api/v1/orders?cursor=nonsense', headers: auth(carol) });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().code).toBe('ALP_ORDERS_CURSOR_INVALID');
+    });
+
+    test('ExecutionReported from the bus fills a resting order once, however often it arrives', async () => {
+      const key = randomUUID();
+      const order = (
+        await place(
+          { symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '1', limitPrice: '50000' },
+          key,
+        )
+      ).json();
+      const broker = createPgBossBus({ connectionString: busDb.url, service: 'broker' });
+      await broker.start();
+      const cid = clientOrderIdFor(alice.id, key);
+      const report = (execId: string, quantity: string) => ({
+        id: randomUUID(),
+        topic: 'ExecutionReported' as const,
+        key: cid,
+        source: 'broker' as const,
+        occurredAt: new Date().toISOString(),
+        payload: {
+          clientOrderId: cid,
+          userId: alice.id,
+          execId,
+          quantity,
+          price: '49999.5',
+          fee: '1',
+          status: 'working',
+        },
+      });
+      const first = report(`${cid}/1`, '0.4');
+      // The same event twice, and the same execution under another event id.
+      await broker.publish([first]);
+      await broker.publish([first, report(`${cid}/1`, '0.4'), report(`${cid}/2`, '0.6')]);
+      await broker.stop();
+      const filled = await until('the fills', async () => {
+        const res = await app.inject({ url: `/api/v1/orders/${order.id}`, headers: auth(alice) });
+        return res.json().status === 'Filled' ? res.json() : undefined;
+      });
+      expect(filled).toMatchObject({ cumQty: '1', leavesQty: '0', avgPrice: '49999.5' });
+      const metrics = (await app.inject({ url: '/metrics' })).body;
+      expect(metrics).toMatch(
+        /events_consumed_total\{topic="ExecutionReported",result="applied"[^}]*\} [1-9]/,
+      );
+      expect(metrics).toMatch(/events_published_total\{topic="OrderFilled"[^}]*\} [1-9]/);
+      expect(metrics).toMatch(/events_relay_lag_seconds\{[^}]*\} /);
+      expect(
+        await count('SELECT count(*)::int AS n FROM executions WHERE order_id = $1', [order.id]),
+      ).toBe(2);
+      const audit = await app.inject({
+        url: `/api/v1/orders/${order.id}/audit`,
+        headers: auth(alice),
+      });
+      expect(audit.json().verification).toMatchObject({ ok: true, count: 4 });
+    });
+  },
+);

@@ -1,0 +1,55 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { verifyAuditChain } from '../domain/audit-chain.js';
+import { clampLimit, decodeCursor, encodeCursor } from '../domain/pagination.js';
+import { tradingErrors } from '../errors.js';
+import { loadAuditChain } from '../store/audit-store.js';
+import { findOwnOrder, listOwnOrders } from '../store/order-queries.js';
+import { orderView } from '../store/order-row.js';
+import { userIdOf } from './call-context.js';
+
+/** GET /api/v1/orders (keyset pages), GET /api/v1/orders/:id, GET /api/v1/orders/:id/audit. */
+export const readOrdersRoutes: FastifyPluginAsync = async (app) => {
+  app.get<{ Querystring: { limit?: string; cursor?: string } }>(
+    '/api/v1/orders',
+    { preHandler: app.authenticate },
+    async (request) => {
+      const limit = clampLimit(request.query.limit);
+      let after;
+      if (request.query.cursor !== undefined) {
+        after = decodeCursor(request.query.cursor);
+        if (!after) throw new tradingErrors.ALP_ORDERS_CURSOR_INVALID();
+      }
+      const page = await listOwnOrders(app.pg, userIdOf(request), limit, after);
+      return {
+        items: page.rows.map(orderView),
+        limit,
+        nextCursor: page.next ? encodeCursor(page.next) : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/orders/:id',
+    { preHandler: app.authenticate },
+    async (request) => {
+      const row = await findOwnOrder(app.pg, userIdOf(request), request.params.id);
+      if (!row) throw new tradingErrors.ALP_ORDERS_NOT_FOUND();
+      return orderView(row);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/orders/:id/audit',
+    { preHandler: app.authenticate },
+    async (request) => {
+      const row = await findOwnOrder(app.pg, userIdOf(request), request.params.id);
+      if (!row) throw new tradingErrors.ALP_ORDERS_NOT_FOUND();
+      const records = await loadAuditChain(app.pg, row.id);
+      return {
+        orderId: row.id,
+        entries: records,
+        verification: verifyAuditChain(records),
+      };
+    },
+  );
+};
