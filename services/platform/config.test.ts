@@ -66,8 +66,8 @@ describe('serviceConfigSchema', () => {
   });
 
   test('a schema that reads a variable the catalog does not declare is refused', () => {
-    expect(() => serviceConfigSchema(catalog.risk, { SURPRISE: Type.String() })).toThrow(
-      'risk: config schema reads [SURPRISE] but the catalog declares []',
+    expect(() => serviceConfigSchema(catalog.user, { SURPRISE: Type.String() })).toThrow(
+      'user: config schema reads [SURPRISE] but the catalog declares []',
     );
   });
 });

@@ -29,10 +29,21 @@ export function renderStatus(status: PlatformStatus, c: ChalkInstance): string {
           : Math.max(...s.instances.map((i) => i.uptimeS ?? 0)),
       ),
       String(s.instances.reduce((n, i) => n + i.restarts, 0)),
+      // What discovery lists (the gateway routes by it), only when it could be read.
+      ...(status.discovery ? [s.registered ? String(s.registered.length) : '-'] : []),
     ];
   });
   const table = renderTable(
-    ['SERVICE', 'INSTANCES', 'URL', 'READY', 'PID', 'UPTIME', 'RESTARTS'],
+    [
+      'SERVICE',
+      'INSTANCES',
+      'URL',
+      'READY',
+      'PID',
+      'UPTIME',
+      'RESTARTS',
+      ...(status.discovery ? ['REGISTERED'] : []),
+    ],
     rows,
     (r, col, cell) => {
       if (col !== 3) return cell;
@@ -45,6 +56,13 @@ export function renderStatus(status: PlatformStatus, c: ChalkInstance): string {
       ? `PostgreSQL: ${pg.kind} ${pg.url}${pg.alive === false ? c.red(' (not running)') : ''}`
       : undefined,
     `Redis: ${status.redis ?? 'none (in-process stores)'}`,
+    ...(status.discovery
+      ? [
+          status.discovery.ok
+            ? `Discovery: ${status.discovery.registered} instances registered`
+            : c.yellow(`Discovery: could not be read (${status.discovery.error})`),
+        ]
+      : []),
     ...(status.memory?.services
       ? [
           `Memory: services RSS ${status.memory.services.rssMiB} MiB (PSS ${status.memory.services.pssMiB} MiB)` +

@@ -1,5 +1,6 @@
 import { SERVICE_NAMES, type ServiceName } from '../../../../services/catalog.js';
 import { LOCAL_HOST } from './env-context.js';
+import { readDiscovery, type DiscoveryView, type RegisteredView } from './discovery-view.js';
 import { isAlive } from './liveness.js';
 import { memoryOf, postmasterTree, type MemoryUse } from './memory.js';
 import type { HomePaths } from './paths.js';
@@ -27,6 +28,8 @@ export interface ServiceStatus {
   urls: string[];
   pids: number[];
   instances: InstanceStatus[];
+  /** What discovery lists for this service (lease not lapsed); absent when it could not be read. */
+  registered?: RegisteredView[];
 }
 
 export interface PlatformStatus {
@@ -47,6 +50,8 @@ export interface PlatformStatus {
   /** Live memory of the services and the embedded PostgreSQL (null when not measurable). */
   memory: { services: MemoryUse | null; postgres: MemoryUse | null } | null;
   services: ServiceStatus[];
+  /** Whether the discovery registry could be read (and why not); absent when not running. */
+  discovery?: { ok: true; registered: number } | { ok: false; error: string };
 }
 
 /** A URL with any password replaced, for display. */
@@ -65,7 +70,11 @@ export async function statusOf(
   state: RuntimeState,
   home: string,
   now = Date.now(),
+  paths?: HomePaths,
 ): Promise<PlatformStatus> {
+  // Read in parallel with the probes; bounded by its own budget, never fails the command.
+  const discoveryRead: Promise<DiscoveryView | undefined> =
+    paths && state.postgres ? readDiscovery(state, paths) : Promise.resolve(undefined);
   const instances = await Promise.all(
     state.instances.map(async (i) => {
       const alive = isAlive(i.pid);
@@ -104,6 +113,10 @@ export async function statusOf(
       instances: own,
     };
   });
+  const discovery = await discoveryRead;
+  if (discovery?.ok) {
+    for (const s of services) s.registered = discovery.instances.get(s.name) ?? [];
+  }
   const pg = state.postgres;
   const pgAlive = pg?.kind === 'embedded' && isAlive(pg.pid);
   const [servicesMemory, postgresMemory] = await Promise.all([
@@ -131,6 +144,14 @@ export async function statusOf(
     redis: state.redisUrl ? redactUrl(state.redisUrl) : null,
     memory: { services: servicesMemory ?? null, postgres: postgresMemory ?? null },
     services,
+    ...(discovery && {
+      discovery: discovery.ok
+        ? {
+            ok: true as const,
+            registered: [...discovery.instances.values()].reduce((n, l) => n + l.length, 0),
+          }
+        : { ok: false as const, error: discovery.error },
+    }),
   };
 }
 
@@ -154,5 +175,5 @@ export function notRunning(home: string): PlatformStatus {
 export async function getStatus(paths: HomePaths): Promise<PlatformStatus> {
   const state = await readState(paths.state);
   if (state === undefined || state === 'corrupt') return notRunning(paths.home);
-  return statusOf(state, paths.home);
+  return statusOf(state, paths.home, Date.now(), paths);
 }
