@@ -34,7 +34,7 @@ describe('the CLI machine interface', () => {
         code: 'ALP_CLI_UNKNOWN_COMMAND',
         message: 'unknown command "deploy"',
         suggestions: [
-          'known commands: down, logs, service start, service stop, status, up',
+          'known commands: bench, down, logs, service start, service stop, status, up',
           'see alphintra --help',
         ],
       },

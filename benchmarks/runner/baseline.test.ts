@@ -1,0 +1,127 @@
+import { describe, expect, test } from 'vitest';
+import {
+  compareWithBaseline,
+  median,
+  type Baseline,
+  type BaselineSample,
+  type LoadShape,
+} from './baseline.js';
+
+const load: LoadShape = { mode: 'closed', connections: 100, users: 1, rate: null, durationS: 10 };
+const sample = (rps: number, p50 = 2, p99 = 10): BaselineSample => ({
+  rps,
+  p50,
+  p99,
+  errorRate: 0,
+});
+const baseline = (samples: BaselineSample[], l: LoadShape = load): Baseline => ({
+  version: 1,
+  scenario: 'read',
+  load: l,
+  createdAt: '2026-11-25T09:00:00.000Z',
+  command: 'alphintra bench read --repeat 3 --save-baseline',
+  machine: { cpus: 2, node: 'v20.20.2', loadAverage: [1, 1, 1] },
+  samples,
+});
+
+describe('median', () => {
+  test.each([
+    [[], 0],
+    [[3], 3],
+    [[5, 1, 3], 3],
+    [[4, 1, 3, 2], 2.5],
+  ])('median(%j) = %d', (values, expected) => {
+    expect(median(values)).toBe(expected);
+  });
+});
+
+describe('compareWithBaseline', () => {
+  test('three or more repeats: the band is their min..max', () => {
+    const b = baseline([sample(900, 2, 10), sample(1000, 2, 11), sample(1100, 3, 12)]);
+    expect(compareWithBaseline(b, [sample(1050, 2, 13)], load)).toEqual({
+      comparable: true,
+      method: 'outside the min..max of 3 baseline runs',
+      deltas: [
+        {
+          metric: 'rps',
+          baseline: 1000,
+          current: 1050,
+          changePct: 5,
+          band: [900, 1100],
+          verdict: 'within-noise',
+        },
+        {
+          metric: 'p50',
+          baseline: 2,
+          current: 2,
+          changePct: 0,
+          band: [2, 3],
+          verdict: 'within-noise',
+        },
+        {
+          metric: 'p99',
+          baseline: 11,
+          current: 13,
+          changePct: 18.182,
+          band: [10, 12],
+          verdict: 'worse',
+        },
+      ],
+    });
+  });
+
+  test('one repeat: ±10 % of the baseline, and the reason says so', () => {
+    const result = compareWithBaseline(
+      baseline([sample(1000, 2, 10)]),
+      [sample(850, 1, 10.5)],
+      load,
+    );
+    expect(result).toMatchObject({
+      comparable: true,
+      method:
+        'more than ±10% from the baseline (fewer than 3 baseline runs; save one with --repeat 3 for a measured band)',
+    });
+    expect(result.comparable && result.deltas.map((d) => [d.metric, d.band, d.verdict])).toEqual([
+      ['rps', [900, 1100], 'worse'],
+      ['p50', [1.8, 2.2], 'better'],
+      ['p99', [9, 11], 'within-noise'],
+    ]);
+  });
+
+  test('higher throughput beyond the band is better; the median of current repeats is used', () => {
+    const result = compareWithBaseline(
+      baseline([sample(1000)]),
+      [sample(1200), sample(1300), sample(100)],
+      load,
+    );
+    expect(result.comparable && result.deltas[0]).toEqual({
+      metric: 'rps',
+      baseline: 1000,
+      current: 1200,
+      changePct: 20,
+      band: [900, 1100],
+      verdict: 'better',
+    });
+  });
+
+  test('another load is not compared', () => {
+    const b = baseline([sample(1000)], {
+      mode: 'open',
+      connections: 50,
+      users: 10,
+      rate: 500,
+      durationS: 20,
+    });
+    expect(compareWithBaseline(b, [sample(1000)], load)).toEqual({
+      comparable: false,
+      reason: 'baseline was measured under another load (open, 50 connections, 10 users, rate 500)',
+    });
+  });
+
+  test('a baseline without samples is not compared', () => {
+    expect(compareWithBaseline(baseline([]), [sample(1)], load)).toEqual({
+      comparable: false,
+      reason: 'no samples to compare',
+    });
+  });
+});

@@ -1,0 +1,123 @@
+import { round3 } from './run-stats.js';
+
+/** The numbers of one measured run that a baseline keeps. */
+export interface BaselineSample {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errorRate: number;
+}
+
+/** The load a baseline was measured under; only runs under the same load are compared. */
+export interface LoadShape {
+  readonly mode: 'closed' | 'open';
+  readonly connections: number;
+  /** Bench users the requests were spread over. */
+  readonly users: number;
+  readonly rate: number | null;
+  readonly durationS: number;
+}
+
+/** benchmarks/baselines/<scenario>.json */
+export interface Baseline {
+  readonly version: 1;
+  readonly scenario: string;
+  readonly load: LoadShape;
+  readonly createdAt: string;
+  readonly command: string;
+  readonly machine: {
+    readonly cpus: number;
+    readonly node: string;
+    readonly loadAverage: readonly number[];
+  };
+  /** One per repeated run (`--repeat N`): the spread between them is the noise. */
+  readonly samples: readonly BaselineSample[];
+}
+
+export type Verdict = 'within-noise' | 'better' | 'worse';
+
+export interface MetricDelta {
+  readonly metric: 'rps' | 'p50' | 'p99';
+  readonly baseline: number;
+  readonly current: number;
+  /** (current − baseline) ÷ baseline, in percent. */
+  readonly changePct: number;
+  /** Values inside [low, high] are noise. */
+  readonly band: readonly [number, number];
+  readonly verdict: Verdict;
+}
+
+export type BaselineComparison =
+  | { readonly comparable: false; readonly reason: string }
+  | {
+      readonly comparable: true;
+      /** How the noise band was chosen, stated so a reader can judge it. */
+      readonly method: string;
+      readonly deltas: readonly MetricDelta[];
+    };
+
+/** With fewer repeats than this, the band is a relative threshold instead of the min..max. */
+export const MIN_SAMPLES_FOR_SPREAD = 3;
+/** Run-to-run spread seen on a shared 2-core machine is several percent; 10 % is outside it. */
+export const RELATIVE_THRESHOLD = 0.1;
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function sameLoad(a: LoadShape, b: LoadShape): boolean {
+  return (
+    a.mode === b.mode && a.connections === b.connections && a.users === b.users && a.rate === b.rate
+  );
+}
+
+/**
+ * Is the current run (median of its repeats) different from the baseline beyond noise?
+ * With ≥ 3 baseline repeats the noise band is their min..max; with fewer, ±10 % of the
+ * baseline median. Throughput is better when higher, latency when lower.
+ */
+export function compareWithBaseline(
+  baseline: Baseline,
+  current: readonly BaselineSample[],
+  load: LoadShape,
+): BaselineComparison {
+  if (!sameLoad(baseline.load, load)) {
+    const b = baseline.load;
+    return {
+      comparable: false,
+      reason: `baseline was measured under another load (${b.mode}, ${b.connections} connections, ${b.users} users, rate ${b.rate ?? 'none'})`,
+    };
+  }
+  if (baseline.samples.length === 0 || current.length === 0) {
+    return { comparable: false, reason: 'no samples to compare' };
+  }
+  const spread = baseline.samples.length >= MIN_SAMPLES_FOR_SPREAD;
+  const method = spread
+    ? `outside the min..max of ${baseline.samples.length} baseline runs`
+    : `more than ±${RELATIVE_THRESHOLD * 100}% from the baseline (fewer than ${MIN_SAMPLES_FOR_SPREAD} baseline runs; save one with --repeat ${MIN_SAMPLES_FOR_SPREAD} for a measured band)`;
+  const metrics = ['rps', 'p50', 'p99'] as const;
+  const deltas = metrics.map((metric): MetricDelta => {
+    const values = baseline.samples.map((s) => s[metric]);
+    const base = median(values);
+    const now = median(current.map((s) => s[metric]));
+    const band: [number, number] = spread
+      ? [Math.min(...values), Math.max(...values)]
+      : [round3(base * (1 - RELATIVE_THRESHOLD)), round3(base * (1 + RELATIVE_THRESHOLD))];
+    const higherIsBetter = metric === 'rps';
+    let verdict: Verdict = 'within-noise';
+    if (now > band[1]) verdict = higherIsBetter ? 'better' : 'worse';
+    else if (now < band[0]) verdict = higherIsBetter ? 'worse' : 'better';
+    return {
+      metric,
+      baseline: base,
+      current: now,
+      changePct: base === 0 ? 0 : round3(((now - base) / base) * 100),
+      band,
+      verdict,
+    };
+  });
+  return { comparable: true, method, deltas };
+}

@@ -1,0 +1,43 @@
+import autocannon from 'autocannon';
+import { statsFromAutocannon } from './autocannon-stats.js';
+import { loadAverageNow } from './load-average.js';
+import type { LoadPlan } from './load-plan.js';
+import type { RunStats } from './run-stats.js';
+
+/** Per-request timeout: a request slower than this counts as an error, not as latency. */
+const TIMEOUT_S = 10;
+
+/**
+ * Fixed concurrency: `connections` clients each send the next request when the previous
+ * answered, for `durationS`. Latency is what autocannon records (whole milliseconds).
+ */
+export async function runClosedLoop(plan: LoadPlan): Promise<RunStats> {
+  const before = loadAverageNow();
+  const dynamic = plan.body !== undefined || plan.perRequestHeaders !== undefined;
+  const url = new URL(plan.path, plan.url).toString();
+  const result = await autocannon({
+    url,
+    method: plan.method,
+    headers: { ...plan.headers },
+    connections: plan.connections,
+    duration: plan.durationS,
+    timeout: TIMEOUT_S,
+    ...(dynamic && {
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            headers: { ...req.headers, ...plan.perRequestHeaders?.() },
+            ...(plan.body && { body: JSON.stringify(plan.body()) }),
+          }),
+        },
+      ],
+    }),
+  });
+  return statsFromAutocannon(result, {
+    target: plan.target,
+    url,
+    connections: plan.connections,
+    loadAverage: { before, after: loadAverageNow() },
+  });
+}

@@ -1,0 +1,50 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runOpenModel } from './open-model.js';
+
+// Bounded (1 s at 200 req/s on loopback) against a tiny server: every request the schedule
+// intends is sent, reaches the server and is counted once.
+describe('runOpenModel against a real server', () => {
+  let app: FastifyInstance;
+  let url: string;
+  let served = 0;
+
+  beforeAll(async () => {
+    app = Fastify();
+    app.get('/ping', async () => {
+      served += 1;
+      return { ok: true };
+    });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  test('a fixed arrival rate sends exactly rate × duration requests, all answered', async () => {
+    const stats = await runOpenModel(
+      {
+        target: 'tiny',
+        url,
+        method: 'GET',
+        path: '/ping',
+        headers: {},
+        connections: 4,
+        durationS: 1,
+      },
+      200,
+    );
+    expect(served).toBe(200);
+    expect(stats).toMatchObject({
+      mode: 'open',
+      rate: 200,
+      sent: 200,
+      requests: 200,
+      errors: 0,
+      non2xx: 0,
+      errorRate: 0,
+      statusCounts: { '200': 200 },
+      latencyResolutionMs: 0.001,
+    });
+  });
+});

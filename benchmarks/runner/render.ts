@@ -1,0 +1,83 @@
+import type { ChalkInstance } from 'chalk';
+import { renderTable } from '../../cli/lib/output/table.js';
+import type { BenchResult, ScenarioResult } from './run-bench.js';
+import type { RunStats } from './run-stats.js';
+
+const HEADERS = [
+  'target',
+  'load',
+  'req/s',
+  'p50 ms',
+  'p90 ms',
+  'p99 ms',
+  'p99.9 ms',
+  'failed',
+  'load avg',
+];
+
+function row(r: RunStats, users: number): string[] {
+  const l = r.latencyMs;
+  const load = r.mode === 'closed' ? `${r.connections} conn` : `${r.rate}/s, ${r.connections} conn`;
+  return [
+    r.target,
+    `${load}, ${users} user${users === 1 ? '' : 's'}`,
+    String(r.rps),
+    String(l.p50),
+    String(l.p90),
+    String(l.p99),
+    String(l.p999),
+    `${r.errors + r.non2xx}/${r.requests + r.errors}`,
+    r.loadAverage.after.join(' '),
+  ];
+}
+
+function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
+  const lines = [c.bold(`${s.id}: ${s.title}`), c.dim(`  gates: ${s.source}`)];
+  const rows = [s.result, ...(s.reference ? [s.reference] : [])].map((r) => row(r, s.load.users));
+  lines.push(
+    ...renderTable(HEADERS, rows)
+      .split('\n')
+      .map((l) => `  ${l}`),
+  );
+  if (s.runs.length > 1) {
+    lines.push(
+      c.dim(
+        `  ${s.runs.length} runs, req/s: ${s.runs.map((r) => r.rps).join(', ')} (median shown)`,
+      ),
+    );
+  }
+  if (s.comparison) {
+    const k = s.comparison;
+    lines.push(
+      `  vs ${k.reference}: throughput ratio ${k.throughputRatio}, added p50 ${k.addedP50Ms} ms, added p99 ${k.addedP99Ms} ms`,
+    );
+  }
+  for (const g of s.slos) {
+    const mark = g.passed ? c.green('✓') : c.red('✗');
+    const op = ['throughput', 'offered-rate', 'ratio'].includes(g.id) ? '>=' : '<=';
+    lines.push(`  ${mark} ${g.description}: ${g.observed} (${op} ${g.limit})`);
+  }
+  const b = s.baseline.comparison;
+  if (b === null) lines.push(c.dim(`  baseline: none at ${s.baseline.file}`));
+  else if (!b.comparable) lines.push(c.dim(`  baseline: not compared, ${b.reason}`));
+  else {
+    const parts = b.deltas.map(
+      (d) =>
+        `${d.metric} ${d.baseline} → ${d.current} (${d.changePct > 0 ? '+' : ''}${d.changePct}%, ${d.verdict})`,
+    );
+    lines.push(`  baseline: ${parts.join('; ')}`, c.dim(`    beyond noise = ${b.method}`));
+  }
+  if (s.baseline.saved) lines.push(c.dim(`  baseline saved: ${s.baseline.file}`));
+  return lines.join('\n');
+}
+
+/** The human report (stdout without --json). */
+export function renderBench(r: BenchResult, c: ChalkInstance): string {
+  const head = c.dim(
+    `${r.command}\n${r.machine.cpus} CPUs, node ${r.machine.node}, load average ${r.machine.loadAverage.join(' ')}; latency of closed-loop runs in whole ms (autocannon)`,
+  );
+  const verdict = r.passed
+    ? c.green(`all SLOs met (${r.scenarios.length} scenarios)`)
+    : c.red(`SLO breached: ${r.breached.join(', ')}`);
+  return [head, ...r.scenarios.map((s) => renderScenario(s, c)), verdict].join('\n\n');
+}

@@ -1,0 +1,206 @@
+import { cpus } from 'node:os';
+import { UserError } from '../../cli/lib/errors.js';
+import type { HomePaths } from '../../cli/lib/runtime/local/paths.js';
+import { isScenarioId, SCENARIO_IDS, scenarios } from '../scenarios/registry.js';
+import type { BenchUser, Scenario } from '../scenarios/scenario.js';
+import { compareWithBaseline, type BaselineComparison, type LoadShape } from './baseline.js';
+import { baselineFile, readBaseline, writeBaseline } from './baseline-store.js';
+import { checkOrderRate, checkRateLimit, createBenchUser } from './bench-user.js';
+import { loadAverageNow } from './load-average.js';
+import { runScenario, type ScenarioRuns } from './run-scenario.js';
+import { compareRuns, evaluateSlos, type Comparison, type SloCheck } from './slo.js';
+import { resolveTargets, urlOf } from './targets.js';
+
+export interface BenchOptions {
+  /** Scenario ids; empty means every scenario. */
+  readonly scenarios: readonly string[];
+  readonly durationS?: number;
+  readonly connections?: number;
+  readonly warmupS?: number;
+  /** Bench users per scenario (overrides each scenario's `users`). */
+  readonly users?: number;
+  /** Fixed arrival rate (open model); closed loop when absent. */
+  readonly rate?: number;
+  readonly repeat: number;
+  readonly saveBaseline: boolean;
+  readonly baselineDir: string;
+  readonly paths: HomePaths;
+  /** The command line as typed, recorded in the result and in saved baselines. */
+  readonly command: string;
+  readonly progress: (line: string) => void;
+}
+
+export interface ScenarioResult extends ScenarioRuns {
+  readonly id: string;
+  readonly title: string;
+  readonly source: string;
+  readonly load: LoadShape;
+  readonly warmupS: number;
+  readonly comparison: Comparison | null;
+  readonly slos: SloCheck[];
+  readonly passed: boolean;
+  readonly baseline: {
+    readonly file: string;
+    readonly comparison: BaselineComparison | null;
+    readonly saved: boolean;
+  };
+}
+
+export interface BenchResult {
+  readonly command: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: {
+    readonly cpus: number;
+    readonly node: string;
+    readonly loadAverage: number[];
+  };
+  /** Bench users registered for this invocation (the largest `users` of the scenarios). */
+  readonly benchUsers: number;
+  /** x-ratelimit-limit the gateway announced for the bench user (null: no header). */
+  readonly gatewayRateLimit: number | null;
+  readonly scenarios: ScenarioResult[];
+  readonly passed: boolean;
+  /** `scenario:slo` of every breached gate. */
+  readonly breached: string[];
+}
+
+function bounded(name: string, value: number | undefined, min: number, max: number): string[] {
+  if (value === undefined) return [];
+  return Number.isInteger(value) && value >= min && value <= max
+    ? []
+    : [`--${name} must be an integer from ${min} to ${max} (got ${value})`];
+}
+
+/** Every invalid option at once (a usage error, exit 2). */
+export function validateOptions(
+  o: Pick<
+    BenchOptions,
+    'scenarios' | 'durationS' | 'connections' | 'warmupS' | 'users' | 'rate' | 'repeat'
+  >,
+): void {
+  const problems = [
+    ...o.scenarios.filter((s) => !isScenarioId(s)).map((s) => `unknown scenario "${s}"`),
+    ...bounded('duration', o.durationS, 1, 3600),
+    ...bounded('connections', o.connections, 1, 10_000),
+    ...bounded('warmup', o.warmupS, 0, 600),
+    ...bounded('users', o.users, 1, 200),
+    ...bounded('rate', o.rate, 1, 100_000),
+    ...bounded('repeat', o.repeat, 1, 20),
+  ];
+  if (problems.length === 0) return;
+  const unknown = problems.some((p) => p.startsWith('unknown scenario'));
+  throw new UserError(
+    unknown ? 'ALP_BENCH_UNKNOWN_SCENARIO' : 'ALP_BENCH_INVALID_OPTION',
+    problems.length === 1 ? problems[0]! : `${problems.length} invalid options`,
+    {
+      exit: 'usage',
+      problems,
+      suggestions: [`known scenarios: ${SCENARIO_IDS.join(', ')}`, 'see alphintra bench --help'],
+    },
+  );
+}
+
+/** The scenario with the command line's overrides applied. */
+export function effectiveScenario(
+  s: Scenario,
+  o: Pick<BenchOptions, 'durationS' | 'connections' | 'warmupS' | 'users'>,
+): Scenario {
+  return {
+    ...s,
+    users: o.users ?? s.users ?? 1,
+    durationS: o.durationS ?? s.durationS,
+    connections: o.connections ?? s.connections,
+    warmupS: o.warmupS ?? s.warmupS,
+  };
+}
+
+/** `alphintra bench`: set up bench users, run each scenario, gate, compare with baselines. */
+export async function runBench(o: BenchOptions): Promise<BenchResult> {
+  validateOptions(o);
+  const startedAt = new Date().toISOString();
+  const targets = await resolveTargets(o.paths);
+  const ids = o.scenarios.length > 0 ? [...new Set(o.scenarios)] : [...SCENARIO_IDS];
+  const chosen = ids.filter(isScenarioId).map((id) => effectiveScenario(scenarios[id], o));
+  const gateway = urlOf(targets, 'gateway');
+  const count = Math.max(...chosen.map((s) => s.users ?? 1));
+  const users: BenchUser[] = [];
+  // One at a time: registration and login hash passwords on purpose (scrypt), and auth
+  // should not be the thing this setup measures or overloads.
+  for (let i = 1; i <= count; i++) {
+    o.progress(`bench user ${i}/${count}: registering, logging in, depositing through ${gateway}`);
+    users.push(await createBenchUser(gateway));
+  }
+  const first = users[0]!;
+  const gatewayRateLimit = await checkRateLimit(gateway, first);
+  if (chosen.some((s) => s.placesOrders === true)) {
+    await checkOrderRate(gateway, first);
+  }
+
+  const results: ScenarioResult[] = [];
+  for (const s of chosen) {
+    const runs = await runScenario(s, targets, users.slice(0, s.users ?? 1), {
+      rate: o.rate,
+      repeat: o.repeat,
+      progress: o.progress,
+    });
+    const load: LoadShape = {
+      mode: o.rate === undefined ? 'closed' : 'open',
+      connections: s.connections,
+      users: s.users ?? 1,
+      rate: o.rate ?? null,
+      durationS: s.durationS,
+    };
+    const slos = evaluateSlos(s, runs.result, runs.reference ?? undefined);
+    const file = baselineFile(o.baselineDir, s.id, load.mode);
+    const stored = await readBaseline(file);
+    const samples = runs.runs.map((r) => ({
+      rps: r.rps,
+      p50: r.latencyMs.p50,
+      p99: r.latencyMs.p99,
+      errorRate: r.errorRate,
+    }));
+    if (o.saveBaseline) {
+      await writeBaseline(file, {
+        version: 1,
+        scenario: s.id,
+        load,
+        createdAt: new Date().toISOString(),
+        command: o.command,
+        machine: { cpus: cpus().length, node: process.version, loadAverage: loadAverageNow() },
+        samples,
+      });
+      o.progress(`${s.id}: baseline saved to ${file}`);
+    }
+    results.push({
+      id: s.id,
+      title: s.title,
+      source: s.source,
+      load,
+      warmupS: s.warmupS,
+      ...runs,
+      comparison: runs.reference ? compareRuns(runs.result, runs.reference) : null,
+      slos,
+      passed: slos.every((c) => c.passed),
+      baseline: {
+        file,
+        comparison: stored ? compareWithBaseline(stored, samples, load) : null,
+        saved: o.saveBaseline,
+      },
+    });
+  }
+  const breached = results.flatMap((r) =>
+    r.slos.filter((c) => !c.passed).map((c) => `${r.id}:${c.id}`),
+  );
+  return {
+    command: o.command,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version, loadAverage: loadAverageNow() },
+    benchUsers: users.length,
+    gatewayRateLimit,
+    scenarios: results,
+    passed: breached.length === 0,
+    breached,
+  };
+}

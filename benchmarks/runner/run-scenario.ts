@@ -1,0 +1,112 @@
+import type { BenchUser, Scenario } from '../scenarios/scenario.js';
+import { runClosedLoop } from './closed-loop.js';
+import type { LoadPlan } from './load-plan.js';
+import { runOpenModel } from './open-model.js';
+import type { RunStats } from './run-stats.js';
+import { urlOf, type TargetUrls } from './targets.js';
+
+export interface ScenarioRuns {
+  /** Every measured run of the scenario's target (one per repeat), warm-up excluded. */
+  readonly runs: RunStats[];
+  /** Reference runs (compareTo), paired with `runs`. */
+  readonly referenceRuns: RunStats[];
+  /** The run the gates judge: the median by throughput, and its paired reference. */
+  readonly result: RunStats;
+  readonly reference: RunStats | null;
+}
+
+export interface RunSettings {
+  readonly rate: number | undefined;
+  readonly repeat: number;
+  readonly progress: (line: string) => void;
+}
+
+/** The load plan of a scenario against one target; requests rotate over the bench users. */
+export function planFor(
+  s: Scenario,
+  url: string,
+  target: string,
+  users: readonly BenchUser[],
+  durationS: number,
+): LoadPlan {
+  const body = s.request.body;
+  const extra = s.request.headers;
+  let next = 0;
+  const auth =
+    s.auth === 'bench-user' && users.length > 0
+      ? () => ({ authorization: `Bearer ${users[next++ % users.length]!.accessToken}` })
+      : undefined;
+  const perRequest = auth && extra ? () => ({ ...auth(), ...extra() }) : (auth ?? extra);
+  return {
+    target,
+    url,
+    method: s.request.method,
+    path: s.request.path,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    ...(body && { body }),
+    ...(perRequest && { perRequestHeaders: perRequest }),
+    connections: s.connections,
+    durationS,
+  };
+}
+
+/**
+ * Pause after a run, so that requests cut off at its end (still being processed by the
+ * platform) do not overlap the next run: about the run's p99, between 0.25 s and 5 s.
+ */
+export function settleMs(r: RunStats): number {
+  return Math.min(5000, Math.max(250, Math.ceil(r.latencyMs.p99 * 1.2)));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Index of the median element by throughput (lower median for an even count). */
+export function medianIndex(runs: readonly RunStats[]): number {
+  const order = runs.map((r, i) => ({ rps: r.rps, i })).sort((a, b) => a.rps - b.rps);
+  return order[Math.floor((order.length - 1) / 2)]!.i;
+}
+
+function describe(r: RunStats): string {
+  const l = r.latencyMs;
+  return `${r.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${r.errors + r.non2xx} failed (load ${r.loadAverage.after.join(' ')})`;
+}
+
+/**
+ * Warm-up (discarded) on each target, then `repeat` measured runs, the scenario's target and
+ * its reference alternating so that drift in the shared machine's load hits both alike.
+ */
+export async function runScenario(
+  s: Scenario,
+  targets: TargetUrls,
+  usersOf: readonly BenchUser[],
+  settings: RunSettings,
+): Promise<ScenarioRuns> {
+  const sides = [s.target, ...(s.compareTo ? [s.compareTo.target] : [])];
+  const run = (plan: LoadPlan) =>
+    settings.rate === undefined ? runClosedLoop(plan) : runOpenModel(plan, settings.rate);
+  const users = `${usersOf.length} user${usersOf.length === 1 ? '' : 's'}`;
+  const mode =
+    settings.rate === undefined
+      ? `${s.connections} connections, ${users}`
+      : `${settings.rate} req/s over ${s.connections} connections, ${users}`;
+  if (s.warmupS > 0) {
+    for (const side of sides) {
+      settings.progress(`${s.id}: warm-up ${s.warmupS}s on ${side} (${mode}, discarded)`);
+      await sleep(settleMs(await run(planFor(s, urlOf(targets, side), side, usersOf, s.warmupS))));
+    }
+  }
+  const runs: RunStats[] = [];
+  const referenceRuns: RunStats[] = [];
+  for (let i = 1; i <= settings.repeat; i++) {
+    for (const [k, side] of sides.entries()) {
+      const tag = settings.repeat > 1 ? ` run ${i}/${settings.repeat}` : '';
+      settings.progress(`${s.id}:${tag} ${s.durationS}s on ${side} (${mode})`);
+      const stats = await run(planFor(s, urlOf(targets, side), side, usersOf, s.durationS));
+      settings.progress(`${s.id}:${tag} ${side}: ${describe(stats)}`);
+      (k === 0 ? runs : referenceRuns).push(stats);
+      await sleep(settleMs(stats));
+    }
+  }
+  const m = medianIndex(runs);
+  return { runs, referenceRuns, result: runs[m]!, reference: referenceRuns[m] ?? null };
+}

@@ -1,0 +1,47 @@
+/** Latency percentiles of one run, in milliseconds. */
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** The numbers of one measured run (warm-up excluded), closed loop or open model. */
+export interface RunStats {
+  readonly mode: 'closed' | 'open';
+  readonly target: string;
+  readonly url: string;
+  readonly connections: number;
+  /** Offered arrival rate (open model), null in a closed loop. */
+  readonly rate: number | null;
+  readonly durationS: number;
+  /** Responses received, any status. */
+  readonly requests: number;
+  readonly sent: number;
+  /** Responses per second over the measured duration. */
+  readonly rps: number;
+  readonly latencyMs: LatencySummary;
+  /** Smallest latency step the recorder resolves: 1 ms for autocannon, 0.001 for the open model. */
+  readonly latencyResolutionMs: number;
+  /** Socket errors and timeouts (no response at all). */
+  readonly errors: number;
+  readonly non2xx: number;
+  /** (errors + non-2xx) ÷ (responses + errors). */
+  readonly errorRate: number;
+  readonly statusCounts: Readonly<Record<string, number>>;
+  /** os.loadavg() (1, 5, 15 min) just before and just after the run: the machine is shared. */
+  readonly loadAverage: { readonly before: readonly number[]; readonly after: readonly number[] };
+}
+
+/** Failed share: requests that got no response or a non-2xx one, over all attempts. */
+export function errorRateOf(responses: number, errors: number, non2xx: number): number {
+  const attempts = responses + errors;
+  return attempts === 0 ? 0 : (errors + non2xx) / attempts;
+}
+
+/** Rounds to 3 decimals so that JSON and tables never show float noise. */
+export function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,68 @@
+import type { ServiceName } from '../../services/catalog.js';
+
+/** Where a run sends its requests: the gateway or one service straight, by the runtime's state. */
+export type BenchTarget = ServiceName;
+
+/** What a scenario's request factories may use: the bench user set up before the run. */
+export interface BenchUser {
+  readonly email: string;
+  readonly userId: string;
+  readonly accessToken: string;
+}
+
+export interface ScenarioRequest {
+  readonly method: 'GET' | 'POST';
+  /** Path and query, the same through the gateway and direct (the gateway keeps paths as is). */
+  readonly path: string;
+  /** JSON body, built per request (so that it may vary). */
+  readonly body?: () => unknown;
+  /** Extra headers built per request, e.g. a unique Idempotency-Key. */
+  readonly headers?: () => Record<string, string>;
+}
+
+/** Gates of one run. A closed-loop run checks all three; an open-model run replaces minRps. */
+export interface ScenarioSlo {
+  /** p99 latency in milliseconds (closed loop). */
+  readonly p99Ms: number;
+  /** Least throughput in requests per second (closed loop). */
+  readonly minRps: number;
+  /** Largest share of failed requests (socket errors and non-2xx), 0 = none allowed. */
+  readonly maxErrorRate: number;
+  /** p99 at a fixed arrival rate (open model, `--rate`), when the scenario sets one. */
+  readonly openModelP99Ms?: number;
+}
+
+/** A reference run in the same invocation: same request, same load, another target. */
+export interface ScenarioComparison {
+  readonly target: BenchTarget;
+  /** Throughput of the scenario's run ÷ the reference's (closed loop) must be at least this. */
+  readonly minThroughputRatio: number;
+  /** Open model only: latency the scenario's target may add over the reference. */
+  readonly maxAddedP50Ms?: number;
+  readonly maxAddedP99Ms?: number;
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  /** Why the gates are what they are (printed in --help and the JSON). */
+  readonly source: string;
+  readonly target: BenchTarget;
+  readonly request: ScenarioRequest;
+  /** `bench-user`: fresh users registered, logged in and funded through the gateway. */
+  readonly auth: 'bench-user' | 'none';
+  /**
+   * How many bench users share the load, requests spread round-robin (default 1). Real
+   * traffic comes from many users; per-user serialisation (risk and account row locks)
+   * would otherwise be all that is measured.
+   */
+  readonly users?: number;
+  /** Places orders: setup then checks that risk's per-user order rate allows a bench. */
+  readonly placesOrders?: boolean;
+  readonly connections: number;
+  readonly durationS: number;
+  /** Seconds of load before the measured run; its numbers are discarded. */
+  readonly warmupS: number;
+  readonly slo: ScenarioSlo;
+  readonly compareTo?: ScenarioComparison;
+}

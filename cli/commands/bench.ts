@@ -1,0 +1,121 @@
+import { Args, Flags } from '@oclif/core';
+import { SCENARIO_IDS } from '../../benchmarks/scenarios/registry.js';
+import { renderBench } from '../../benchmarks/runner/render.js';
+import { runBench, type BenchResult } from '../../benchmarks/runner/run-bench.js';
+import { BaseCommand } from '../lib/base-command.js';
+import { ExitCode } from '../lib/exit-codes.js';
+import { resolveHome } from '../lib/runtime/local/paths.js';
+
+/** The invocation as typed, with the env that decides where it points; recorded in results. */
+function commandLine(command: string, argv: readonly string[]): string {
+  const home = process.env.ALPHINTRA_HOME;
+  return [...(home ? [`ALPHINTRA_HOME=${home}`] : []), 'alphintra', command, ...argv].join(' ');
+}
+
+const int = (name: string, env: string, description: string) =>
+  Flags.integer({ description, env, helpValue: name });
+
+export default class Bench extends BaseCommand {
+  static override summary = 'Load-benchmark the running platform and gate on SLOs.';
+
+  static override description = `Runs scenarios (${SCENARIO_IDS.join(', ')}; all when none given) against the platform started with \`alphintra up --detach\`, found through ALPHINTRA_HOME/state.json.
+Fresh bench users (one, or the scenario's users; see --users) are registered, logged in and funded through the gateway; requests rotate over their tokens. Each scenario warms up (discarded), then measures: closed loop (autocannon, fixed connections) by default, or an open model at a fixed arrival rate with --rate (latency from the intended send time, no coordinated omission).
+Scenarios with a reference (read: gateway vs user, gateway: gateway vs broker) run both targets in the same invocation and report the throughput ratio and the added latency.
+The gateway's per-user rate limit and risk's per-user order rate must be raised for a bench: start the platform with
+  RATE_LIMIT_MAX=100000000 RISK_DEFAULT_ORDER_RATE=1000000 alphintra up --detach
+Exit codes: 0 all SLOs met, 1 an SLO breached, 2 usage, 3 platform not running or limits too low.
+Baselines live in benchmarks/baselines/<scenario>.json; a difference is called beyond noise when outside the min..max of the baseline's repeated runs (3 or more), else beyond ±10 %.`;
+
+  static override examples = [
+    {
+      description: 'Every scenario with its default load',
+      command: '<%= config.bin %> <%= command.id %>',
+    },
+    {
+      description: 'Gateway overhead on an authenticated read, 5 s, as JSON',
+      command: '<%= config.bin %> <%= command.id %> read --duration 5 --json',
+    },
+    {
+      description: 'Order placement at a fixed arrival rate of 500 orders/s',
+      command: '<%= config.bin %> <%= command.id %> order --rate 500 --duration 20',
+    },
+    {
+      description: 'Measure three times and store the result as the baseline',
+      command: '<%= config.bin %> <%= command.id %> orders-read --repeat 3 --save-baseline',
+    },
+  ];
+
+  static override strict = false;
+
+  static override args = {
+    scenario: Args.string({
+      description: `Scenario ids: ${SCENARIO_IDS.join(', ')} (repeatable).`,
+    }),
+  };
+
+  static override flags = {
+    duration: int(
+      'SECONDS',
+      'ALPHINTRA_BENCH_DURATION',
+      'Measured seconds per run (overrides each scenario).',
+    ),
+    connections: int(
+      'N',
+      'ALPHINTRA_BENCH_CONNECTIONS',
+      'Concurrent connections (overrides each scenario).',
+    ),
+    warmup: int(
+      'SECONDS',
+      'ALPHINTRA_BENCH_WARMUP',
+      'Warm-up seconds before measuring, discarded.',
+    ),
+    users: int(
+      'N',
+      'ALPHINTRA_BENCH_USERS',
+      'Bench users the requests rotate over (overrides each scenario).',
+    ),
+    rate: int(
+      'N',
+      'ALPHINTRA_BENCH_RATE',
+      'Open model: fixed arrival rate in requests per second.',
+    ),
+    repeat: Flags.integer({
+      description: 'Measured runs per target; the median gates, the spread is the noise band.',
+      env: 'ALPHINTRA_BENCH_REPEAT',
+      default: 1,
+      helpValue: 'N',
+    }),
+    'save-baseline': Flags.boolean({
+      description: 'Store this run as the baseline of each scenario.',
+      env: 'ALPHINTRA_BENCH_SAVE_BASELINE',
+    }),
+    'baseline-dir': Flags.string({
+      description: 'Where baselines are kept.',
+      env: 'ALPHINTRA_BENCH_BASELINE_DIR',
+      default: 'benchmarks/baselines',
+      helpValue: 'DIR',
+    }),
+  };
+
+  async run(): Promise<BenchResult> {
+    const { argv, flags } = await this.parse(Bench);
+    const result = await runBench({
+      scenarios: argv as string[],
+      durationS: flags.duration,
+      connections: flags.connections,
+      warmupS: flags.warmup,
+      users: flags.users,
+      rate: flags.rate,
+      repeat: flags.repeat,
+      saveBaseline: flags['save-baseline'],
+      baselineDir: flags['baseline-dir'],
+      paths: resolveHome(),
+      command: commandLine(this.commandName, this.argv),
+      progress: (line) => process.stderr.write(`${line}\n`),
+    });
+    this.log(renderBench(result, this.colour));
+    // The envelope still carries every number; the exit code says an SLO was breached.
+    if (!result.passed) process.exitCode = ExitCode.failed;
+    return result;
+  }
+}
