@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { readdir, rm } from 'node:fs/promises';
 import { UserError } from '../../errors.js';
 import { isAlive } from './liveness.js';
@@ -78,6 +79,10 @@ export async function runDown(paths: HomePaths, opts: { purge: boolean }): Promi
   if (await stopEmbeddedPostgres(paths.pgData)) result.postgresStopped = true;
   if (opts.purge) {
     await rm(paths.home, { recursive: true, force: true });
+    // The data may live outside the home (see pgDataDir); purge means all of it.
+    if (!paths.pgData.startsWith(paths.home + path.sep)) {
+      await rm(path.dirname(paths.pgData), { recursive: true, force: true });
+    }
     result.purged = true;
   }
   return result;

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,20 +10,55 @@ export interface HomePaths {
   logs: string;
   data: string;
   pgData: string;
+  /** PostgreSQL's own log; next to its data when that lives outside the home. */
+  pgLog: string;
   keys: string;
 }
 
 /** `ALPHINTRA_HOME`, default `<cwd>/.alphintra` (gitignored). */
 export function resolveHome(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HomePaths {
   const home = path.resolve(cwd, env.ALPHINTRA_HOME ?? '.alphintra');
+  const pgData = pgDataDir(home);
+  const pgInside = pgData.startsWith(home + path.sep);
   return {
     home,
     state: path.join(home, 'state.json'),
     logs: path.join(home, 'logs'),
     data: path.join(home, 'data'),
-    pgData: path.join(home, 'data', 'pg'),
+    pgData,
+    pgLog: pgInside
+      ? path.join(home, 'logs', 'postgres.log')
+      : path.join(path.dirname(pgData), 'postgres.log'),
     keys: path.join(home, 'keys'),
   };
+}
+
+/** Where the embedded PostgreSQL keeps its data when the home is out of its reach (root only). */
+export const UNREACHABLE_HOME_PG_ROOT = '/var/lib/alphintra';
+
+/**
+ * The embedded PostgreSQL data directory: `<home>/data/pg`, unless the CLI runs as root and
+ * some folder above the home is not searchable by other users (a home under /root, or a
+ * 0700 temp dir). PostgreSQL refuses to run as root and runs as its own OS user, which could
+ * not reach the data there; then the data lives in /var/lib/alphintra/<hash of the home>/pg,
+ * still one directory per home, so `down --purge` and a later `up` find it again.
+ */
+export function pgDataDir(home: string, isRoot = process.getuid?.() === 0): string {
+  const inside = path.join(home, 'data', 'pg');
+  if (!isRoot || searchableByOthers(home)) return inside;
+  const id = createHash('sha256').update(home).digest('hex').slice(0, 16);
+  return path.join(UNREACHABLE_HOME_PG_ROOT, id, 'pg');
+}
+
+function searchableByOthers(home: string): boolean {
+  for (let dir = home; ; dir = path.dirname(dir)) {
+    try {
+      if ((statSync(dir).mode & 0o001) === 0) return false;
+    } catch {
+      // Not created yet: the runtime creates it searchable.
+    }
+    if (path.dirname(dir) === dir) return true;
+  }
 }
 
 /** Log file of one instance: `logs/<service>.log` for the first, `logs/<service>-<i>.log` after. */

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { catalog, SERVICE_NAMES, type ServiceName } from '../../../../services/catalog.js';
 import { UserError } from '../../errors.js';
 import { buildServiceEnv } from './env.js';
@@ -223,7 +222,7 @@ export async function startPlatform(
     if (embedded) {
       const pg = await startEmbeddedPostgres({
         dataDir: paths.pgData,
-        logFile: path.join(paths.logs, 'postgres.log'),
+        logFile: paths.pgLog,
         port: options.pgPort,
         superuserPassword: passwords[SUPERUSER_KEY] ?? '',
       });
