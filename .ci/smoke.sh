@@ -7,11 +7,12 @@ unset DATABASE_URL REDIS_URL
 export ALPHINTRA_HOME
 ALPHINTRA_HOME="$(mktemp -d /tmp/alphintra-smoke.XXXXXX)"
 export ALPHINTRA_PORT_BASE="${ALPHINTRA_PORT_BASE:-7400}"
-cleanup() { node bin/run.js down --purge >/dev/null 2>&1 || true; rm -rf "$ALPHINTRA_HOME"; }
+STATUS_FILE="$(mktemp /tmp/alphintra-smoke-status.XXXXXX)"
+cleanup() { node bin/run.js down --purge >/dev/null 2>&1 || true; rm -rf "$ALPHINTRA_HOME" "$STATUS_FILE"; }
 trap cleanup EXIT
 
 node bin/run.js up --detach
-node bin/run.js status --json > "$ALPHINTRA_HOME/status.json"
+node bin/run.js status --json > "$STATUS_FILE"
 node -e '
 const env = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const services = env.data.services;
@@ -21,5 +22,5 @@ if (!env.ok || services.length !== 10 || notReady.length > 0) {
   process.exit(1);
 }
 console.log(`smoke: ${services.length} services ready`);
-' "$ALPHINTRA_HOME/status.json"
+' "$STATUS_FILE"
 node bin/run.js down
