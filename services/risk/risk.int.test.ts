@@ -20,7 +20,7 @@ import { configSchema } from './config.js';
 import { defaultLimitsFrom } from './default-limits.js';
 import { applyOrderClosed, applyOrderFilled } from './store/apply-order-events.js';
 import { runRiskCheck, type RiskCheckRequest } from './store/run-check.js';
-import { inTransaction } from './store/transaction.js';
+import { inTransaction } from '../platform/transaction.js';
 
 describe.skipIf(!ADMIN_DATABASE_URL)('risk service (real PostgreSQL)', () => {
   let db: TestDatabase;

@@ -7,7 +7,7 @@ import { accountsErrors } from '../errors.js';
 import { lockAccount } from '../store/accounts-store.js';
 import type { BrokerContext } from '../store/broker-context.js';
 import { balancesOf, postJournal, reconcileLedger } from '../store/ledger-store.js';
-import { inTransaction, type Tx } from '../store/transaction.js';
+import { inTransaction, type Tx } from '../../platform/transaction.js';
 
 const depositBody = Type.Object(
   {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { BrokerContext } from '../store/broker-context.js';
 import { advanceClock } from '../store/step-source.js';
 import { sweepWorkingOrders } from '../store/sweep-working.js';
-import { inTransaction } from '../store/transaction.js';
+import { inTransaction } from '../../platform/transaction.js';
 
 const body = Type.Object(
   { steps: Type.Integer({ minimum: 1, maximum: 100_000 }) },

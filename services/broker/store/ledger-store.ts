@@ -1,5 +1,5 @@
 import type { Journal, Reconciliation } from '../domain/ledger.js';
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 /**
  * Posts a journal once: its id is the idempotency key (exec id, deposit id), so a second

@@ -6,7 +6,7 @@ import { quoteAt } from '../domain/market-simulator.js';
 import type { BrokerContext } from './broker-context.js';
 import { postJournal } from './ledger-store.js';
 import { insertFill, updateOrder } from './orders-store.js';
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 /**
  * Matches a locked working order up to `step` and stores what happened in the caller's

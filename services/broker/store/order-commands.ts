@@ -11,7 +11,7 @@ import type { BrokerContext } from './broker-context.js';
 import { balancesOf } from './ledger-store.js';
 import { matchAndStore } from './match-and-store.js';
 import { fillsOf, insertOrder, lockOrder, reservedCash } from './orders-store.js';
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 /**
  * Places an order in the caller's transaction, for the user `request.accountId` names (the

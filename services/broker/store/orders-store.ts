@@ -1,5 +1,5 @@
 import type { BrokerFill, BrokerOrder } from '../domain/broker-order.js';
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 interface OrderRow {
   account_id: string;

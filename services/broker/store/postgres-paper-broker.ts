@@ -9,7 +9,7 @@ import type { Instrument } from '../domain/instruments.js';
 import { quoteAt, type Quote } from '../domain/market-simulator.js';
 import type { BrokerContext } from './broker-context.js';
 import { cancelPlacedOrder, getPlacedOrder, placeOrder } from './order-commands.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction } from '../../platform/transaction.js';
 
 /**
  * The paper broker with its state in Postgres: what the service's routes call. It implements

@@ -1,6 +1,6 @@
 import { WallClock } from '../domain/market-clock.js';
 import type { MarketSettings } from '../market-settings.js';
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 /**
  * Where the current market step comes from. The test profile keeps it in Postgres (so every

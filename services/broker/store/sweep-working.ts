@@ -1,7 +1,7 @@
 import type { BrokerContext } from './broker-context.js';
 import { matchAndStore } from './match-and-store.js';
 import { lockOrder, workingOrderKeys } from './orders-store.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction } from '../../platform/transaction.js';
 import type pg from 'pg';
 
 /** Most working orders one sweep visits (the next sweep continues). */

@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Agent, type Dispatcher } from 'undici';
 import { services } from '../../catalog.js';
@@ -23,6 +22,7 @@ import { isEdgeError, sendEdgeProblem } from './edge-problem.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
 import { rateLimitHook } from './rate-limit-hook.js';
+import { securityHeadersHook } from './security-headers.js';
 import {
   createUpstreamCaller,
   type BreakerSettings,
@@ -52,6 +52,9 @@ const EXPOSED = [
   'retry-after',
 ];
 
+/** Answers up to this size are buffered rather than streamed to the client. */
+const BUFFERED_BODY_MAX = 64 * 1024;
+
 /** Fires when the client goes away before its response is complete. */
 function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
@@ -64,7 +67,8 @@ function clientGone(reply: FastifyReply): AbortSignal {
 /**
  * The edge: for each catalog route prefix, match → verify the token (unless public) → rate
  * limit → forward through discovery, the upstream's circuit breaker and the retry policy, and
- * stream the answer back. CORS and security headers apply to every routed response.
+ * send the answer back (small ones buffered, others streamed). CORS and helmet's default
+ * security headers apply to every routed response.
  */
 export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ config: Config }> {
   return async (app, { config }) => {
@@ -82,7 +86,7 @@ export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ conf
       // strict mode would answer a bare OPTIONS with a text/plain 400 instead of problem+json.
       strictPreflight: false,
     });
-    await app.register(helmet, { global: true });
+    app.addHook('onRequest', securityHeadersHook);
 
     const choice = deps.resolver
       ? { resolver: deps.resolver, kind: 'injected', close: async () => undefined }
@@ -185,7 +189,16 @@ export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ conf
                 },
                 signal,
               );
+              // A small answer of known length is read whole and sent in one write: piping
+              // the stream cost more (stream events, a corked writev) than the bytes themselves.
+              // Read before any upstream header is set, so a failed read answers a clean error.
+              const length = Number(res.headers['content-length']);
+              const small = length > 0 && length <= BUFFERED_BODY_MAX && request.method !== 'HEAD';
+              const bytes = small ? await res.body.bytes() : undefined;
               reply.code(res.statusCode).headers(clientResponseHeaders(res.headers));
+              if (bytes) {
+                return reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+              }
               return reply.send(res.body);
             } catch (err) {
               if (signal.aborted) return reply; // nobody is listening any more

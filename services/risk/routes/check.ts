@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { RiskLimits } from '../domain/limits.js';
 import { runRiskCheck } from '../store/run-check.js';
-import { inTransaction } from '../store/transaction.js';
+import { inTransaction } from '../../platform/transaction.js';
 
 const Positive = Type.String({ pattern: '^(0|[1-9][0-9]{0,19})(\\.[0-9]{1,18})?$', maxLength: 40 });
 

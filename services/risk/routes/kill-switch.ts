@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { setGlobalKillSwitch } from '../store/kill-switch-store.js';
-import { inTransaction } from '../store/transaction.js';
+import { inTransaction } from '../../platform/transaction.js';
 
 const body = Type.Object(
   { active: Type.Boolean(), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },

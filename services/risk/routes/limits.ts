@@ -4,7 +4,7 @@ import { withExtras } from '../../platform/index.js';
 import { validateLimits, type RiskLimits } from '../domain/limits.js';
 import { riskErrors } from '../errors.js';
 import { readLimits, writeLimits } from '../store/limits-store.js';
-import { inTransaction } from '../store/transaction.js';
+import { inTransaction } from '../../platform/transaction.js';
 
 const params = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 200 }) });
 

@@ -4,7 +4,7 @@ import { applyFillToExposure, type Side } from '../domain/exposure.js';
 import type { RiskLimits } from '../domain/limits.js';
 import { lockExposure, writeExposure } from './exposure-store.js';
 import { lockLimits, writeDaily } from './limits-store.js';
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 /** What risk reads from trading's OrderFilled payload. */
 export interface OrderFilledPayload {

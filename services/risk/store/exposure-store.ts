@@ -1,5 +1,5 @@
 import { emptyExposure, type SymbolExposure } from '../domain/exposure.js';
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 interface Row {
   symbol: string;

@@ -1,4 +1,4 @@
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 export interface KillSwitchState {
   readonly active: boolean;

@@ -1,7 +1,7 @@
 import type { DailyPnl } from '../domain/daily-pnl.js';
 import type { RiskLimits } from '../domain/limits.js';
 import type { RateWindow } from '../domain/order-rate.js';
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 /** A user's limits row as the pre-trade check needs it (locked by the caller). */
 export interface LimitsRow {

@@ -6,7 +6,7 @@ import type { Side } from '../domain/exposure.js';
 import { lockExposure, writeExposure } from './exposure-store.js';
 import { readKillSwitch } from './kill-switch-store.js';
 import { lockLimits, writeRate } from './limits-store.js';
-import type { Tx } from './transaction.js';
+import type { Tx } from '../../platform/transaction.js';
 
 /** The body of `POST /internal/risk/check` (decimal strings). */
 export interface RiskCheckRequest {

@@ -4,7 +4,7 @@ import { isTerminal } from '../domain/order-transitions.js';
 import { tradingErrors } from '../errors.js';
 import { applyReports, type TradingReport } from '../store/order-apply.js';
 import { orderView, type OrderRow, type OrderView } from '../store/order-row.js';
-import { inTransaction } from '../store/transaction.js';
+import { inTransaction } from '../../platform/transaction.js';
 import { brokerReports } from '../upstreams/broker-reports.js';
 import { cancelAtBroker } from '../upstreams/broker-calls.js';
 import type { FlowSettings } from './flow-settings.js';

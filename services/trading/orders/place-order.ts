@@ -17,7 +17,7 @@ import {
   takeOverClaim,
 } from '../store/order-claim.js';
 import { orderView, type OrderRow } from '../store/order-row.js';
-import { inTransaction } from '../store/transaction.js';
+import { inTransaction } from '../../platform/transaction.js';
 import { brokerReports } from '../upstreams/broker-reports.js';
 import { referencePrice, submitToBroker } from '../upstreams/broker-calls.js';
 import { checkRisk } from '../upstreams/risk-check.js';
@@ -72,6 +72,18 @@ export async function placeOrder(
     });
   }
   const requestHash = requestFingerprint(input.body);
+  // A market order's risk price is the broker's quote: ask for it while the claim commits
+  // (a read, so a duplicate that does not use it costs only the call; never rejects).
+  const quote =
+    parsed.order.limitPrice === null
+      ? referencePrice(
+          app,
+          parsed.order.symbol,
+          parsed.order.side,
+          input.context,
+          settings.riskTimeoutMs,
+        )
+      : undefined;
   const claim = await claimOrder(app.pg, {
     userId: input.userId,
     idempotencyKey: input.idempotencyKey,
@@ -79,7 +91,7 @@ export async function placeOrder(
     requestHash,
     order: parsed.order,
   });
-  if (claim.created) return processOrder(app, settings, claim.row, input.context);
+  if (claim.created) return processOrder(app, settings, claim.row, input.context, quote);
 
   const waitUntil = Date.now() + settings.duplicateWaitMs;
   let row: OrderRow | undefined = claim.row;
@@ -138,6 +150,8 @@ export async function processOrder(
   settings: FlowSettings,
   row: OrderRow,
   context: CallContext | undefined,
+  /** The reference price already asked for (a new market order); asked here otherwise. */
+  quote?: Promise<string | undefined>,
 ): Promise<PlaceOrderResult> {
   if (isTerminal(row.status)) return finish(app, row, [], 'trading');
   // Once routed, the broker may hold the order: only the broker decides from then on.
@@ -147,7 +161,7 @@ export async function processOrder(
     // order at the broker's current ask (buy) or bid (sell).
     const price =
       view.limitPrice ??
-      (await referencePrice(app, row.symbol, row.side, context, settings.riskTimeoutMs));
+      (await (quote ?? referencePrice(app, row.symbol, row.side, context, settings.riskTimeoutMs)));
     if (price === undefined) {
       return finish(
         app,

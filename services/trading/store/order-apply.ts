@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import { enqueueAll, type OutboxMessage } from '../../platform/events/index.js';
+import type { AuditRecord } from '../domain/audit-chain.js';
 import { orderAuditEntry, orderEvents } from '../domain/order-events.js';
 import { applyExecutionReport } from '../domain/order-reducer.js';
 import type { ExecutionReport } from '../domain/order-types.js';
@@ -54,6 +55,8 @@ export async function applyReports(
   const ref = orderRef(row);
   const events: OutboxMessage[] = [];
   let changed = false;
+  // The chain's head once this transaction has appended to it (the row lock keeps it ours).
+  let auditHead: AuditRecord | undefined;
   for (const report of reports) {
     const result = applyExecutionReport(state, report);
     if (!result.ok) {
@@ -81,7 +84,7 @@ export async function applyReports(
     const from = result.transition?.from ?? state.status;
     const to = result.state.status;
     if (result.transition || report.kind === 'fill') {
-      await appendAuditEntry(
+      auditHead = await appendAuditEntry(
         client,
         orderId,
         orderAuditEntry(ref, { from, to }, at, {
@@ -89,6 +92,7 @@ export async function applyReports(
           reason: result.state.reason,
           actor: ctx.actor,
         }),
+        auditHead,
       );
     }
     for (const e of orderEvents(ref, report, result, at)) {

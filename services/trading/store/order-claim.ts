@@ -4,7 +4,7 @@ import type { OrderRequest } from '../domain/order-request.js';
 import { formatDecimal } from '../../platform/decimal.js';
 import { appendAuditEntry } from './audit-store.js';
 import { ORDER_COLUMNS, orderRef, type OrderRow } from './order-row.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction } from '../../platform/transaction.js';
 
 export interface ClaimInput {
   readonly userId: string;
@@ -56,6 +56,7 @@ export async function claimOrder(pool: pg.Pool, input: ClaimInput): Promise<Clai
           actor: input.userId,
         },
       ),
+      null, // the order was created by this transaction: its chain is empty
     );
     return row;
   });
