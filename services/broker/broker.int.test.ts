@@ -162,11 +162,12 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker service (real PostgreSQL)', () => {
     let prodDb: TestDatabase;
     let prod: FastifyInstance;
     const stepMs = 50;
-    // Step 0 begins 4 s from now (the step stays 0 until then): the market the order meets is
-    // the seed's from step 0 on, whatever the wall time, so the test is deterministic.
-    const start = new Date(Date.now() + 4000).toISOString();
     beforeAll(async () => {
       prodDb = await createTestDatabase('broker_prod');
+      // Step 0 begins 4 s from now (the step stays 0 until then): the market the order meets
+      // is the seed's from step 0 on, whatever the wall time, so the test is deterministic.
+      // Taken after the database exists, so a slow set-up under load does not eat the margin.
+      const start = new Date(Date.now() + 4000).toISOString();
       prod = await build(
         configFor(prodDb.url, {
           ALPHINTRA_PROFILE: 'prod',
