@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '../platform/transaction.js';
 
 export type KycStatus = 'pending' | 'under_review' | 'approved' | 'rejected';
 
@@ -107,21 +108,6 @@ export async function setProfileRoles(
     [id, roles],
   );
   return rows[0] && profileFromRow(rows[0]);
-}
-
-async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const out = await fn(client);
-    await client.query('COMMIT');
-    return out;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import {
   decideRefresh,
   firstExpiry,
@@ -7,6 +7,7 @@ import {
   hashRefreshToken,
 } from './refresh-token.js';
 import { refreshStateFromRow, refreshTokenSql as sql } from './refresh-token-sql.js';
+import { inTransaction } from '../../platform/transaction.js';
 
 export interface IssuedRefreshToken {
   readonly token: string;
@@ -18,21 +19,6 @@ export type RotationResult =
   | ({ readonly kind: 'rotated'; readonly userId: string } & IssuedRefreshToken)
   | { readonly kind: 'reuse-detected'; readonly userId: string; readonly familyId: string }
   | { readonly kind: 'rejected'; readonly reason: 'unknown' | 'expired' | 'revoked' };
-
-async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const out = await fn(client);
-    await client.query('COMMIT');
-    return out;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-}
 
 /** Starts a family at login. */
 export async function issueRefreshFamily(
