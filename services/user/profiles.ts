@@ -1,5 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
-import { inTransaction } from '../platform/transaction.js';
+import type { Pool } from 'pg';
+import { inTransaction, type Tx } from '../platform/transaction.js';
 
 export type KycStatus = 'pending' | 'under_review' | 'approved' | 'rejected';
 
@@ -49,7 +49,7 @@ export function profileFromRow(r: Row): Profile {
   };
 }
 
-export async function findProfile(db: Pool | PoolClient, id: string): Promise<Profile | undefined> {
+export async function findProfile(db: Tx, id: string): Promise<Profile | undefined> {
   const { rows } = await db.query<Row>(
     `SELECT ${PROFILE_COLUMNS} FROM profiles WHERE user_id = $1`,
     [id],

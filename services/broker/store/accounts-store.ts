@@ -7,16 +7,22 @@ export interface AccountRow {
 }
 
 /**
- * The user's paper account, opened on first use and locked (FOR UPDATE) for the rest of the
- * transaction: orders and deposits of one account run one at a time, so buying power
- * checked here cannot be spent twice by concurrent orders. Reads pass `lock = false`.
+ * The user's paper account, opened on first use and locked for the rest of the transaction
+ * (the upsert's DO UPDATE takes the row lock): orders and deposits of one account run one at
+ * a time, so buying power checked here cannot be spent twice by concurrent orders. Reads
+ * pass `lock = false`. One statement either way.
  */
 export async function lockAccount(tx: Tx, userId: string, lock = true): Promise<AccountRow> {
-  await tx.query('INSERT INTO accounts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [
-    userId,
-  ]);
   const { rows } = await tx.query<{ id: string; currency: string }>(
-    `SELECT id, currency FROM accounts WHERE user_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    lock
+      ? `INSERT INTO accounts AS a (user_id) VALUES ($1)
+         ON CONFLICT (user_id) DO UPDATE SET user_id = a.user_id RETURNING id, currency`
+      : // The outer SELECT cannot see the CTE's insert (one snapshot): UNION ALL covers both.
+        `WITH opened AS (
+           INSERT INTO accounts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING
+           RETURNING id, currency)
+         SELECT id, currency FROM opened
+         UNION ALL SELECT id, currency FROM accounts WHERE user_id = $1 LIMIT 1`,
     [userId],
   );
   const row = rows[0] as { id: string; currency: string };

@@ -1,24 +1,33 @@
 import type { Journal, Reconciliation } from '../domain/ledger.js';
-import type { Tx } from '../../platform/transaction.js';
+import type { Tx, WriteTx } from '../../platform/transaction.js';
+
+const POST_JOURNAL = `WITH journal AS (
+    INSERT INTO ledger_journals (id, kind) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING
+    RETURNING id)
+  INSERT INTO ledger_entries (journal_id, account, asset, debit, credit)
+  SELECT journal.id, l.account, l.asset, l.debit, l.credit
+    FROM journal,
+         jsonb_to_recordset($3::jsonb) AS l(account text, asset text, debit numeric, credit numeric)`;
+
+const journalValues = (journal: Journal) => [
+  journal.id,
+  journal.kind,
+  JSON.stringify(journal.lines),
+];
 
 /**
- * Posts a journal once: its id is the idempotency key (exec id, deposit id), so a second
- * post of the same id changes nothing and answers false. The deferred trigger of
- * migration 001 refuses the commit if any journal does not balance per asset.
+ * Posts a journal once, in one statement: its id is the idempotency key (exec id, deposit
+ * id), so a second post of the same id writes no entries and answers false. The deferred
+ * trigger of migration 001 refuses the commit if any journal does not balance per asset.
  */
 export async function postJournal(tx: Tx, journal: Journal): Promise<boolean> {
-  const fresh = await tx.query(
-    'INSERT INTO ledger_journals (id, kind) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING',
-    [journal.id, journal.kind],
-  );
-  if (fresh.rowCount === 0) return false;
-  await tx.query(
-    `INSERT INTO ledger_entries (journal_id, account, asset, debit, credit)
-     SELECT $1, l.account, l.asset, l.debit, l.credit
-       FROM jsonb_to_recordset($2::jsonb) AS l(account text, asset text, debit numeric, credit numeric)`,
-    [journal.id, JSON.stringify(journal.lines)],
-  );
-  return true;
+  const { rowCount } = await tx.query(POST_JOURNAL, journalValues(journal));
+  return (rowCount ?? 0) > 0;
+}
+
+/** `postJournal` riding with the transaction's next round trip (fills: always fresh). */
+export function queueJournal(tx: WriteTx, journal: Journal): void {
+  tx.queue(POST_JOURNAL, journalValues(journal));
 }
 
 /** Balances of one ledger account per asset (debits minus credits), zero balances left out. */

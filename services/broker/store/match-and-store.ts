@@ -4,19 +4,20 @@ import { matchOrder } from '../domain/fill-engine.js';
 import { fillJournal } from '../domain/ledger.js';
 import { quoteAt } from '../domain/market-simulator.js';
 import type { BrokerContext } from './broker-context.js';
-import { postJournal } from './ledger-store.js';
-import { insertFill, updateOrder } from './orders-store.js';
-import type { Tx } from '../../platform/transaction.js';
+import { queueJournal } from './ledger-store.js';
+import { queueInsertFill, queueUpdateOrder } from './orders-store.js';
+import type { WriteTx } from '../../platform/transaction.js';
 
 /**
  * Matches a locked working order up to `step` and stores what happened in the caller's
- * transaction: each fill, its balanced ledger journal and the order's new state. With
+ * transaction: each fill, its balanced ledger journal and the order's new state, every
+ * write riding with the transaction's next round trip (usually its COMMIT). With
  * `report`, each fill also goes to the outbox as ExecutionReported (fills nobody is waiting
  * for: resting orders filled as the clock moves); the synchronous answer of a new order
  * carries its own fills instead.
  */
 export async function matchAndStore(
-  tx: Tx,
+  tx: WriteTx,
   ctx: BrokerContext,
   order: BrokerOrder,
   step: number,
@@ -31,31 +32,28 @@ export async function matchAndStore(
   });
   let cumQty = dec(order.filledQty);
   for (const fill of matched.fills) {
-    await insertFill(tx, fill);
-    await postJournal(tx, fillJournal(fill));
+    queueInsertFill(tx, fill);
+    queueJournal(tx, fillJournal(fill));
     cumQty = cumQty.plus(fill.quantity);
     if (report) {
       const leaves = dec(order.quantity).minus(cumQty);
-      await tx.query(
-        `INSERT INTO outbox (topic, key, payload) VALUES ('ExecutionReported', $1, $2)`,
-        [
-          `${report.userId}/${order.clientOrderId}`,
-          {
-            version: 1,
-            clientOrderId: order.clientOrderId,
-            userId: report.userId,
-            execId: fill.execId,
-            symbol: fill.symbol,
-            side: fill.side,
-            quantity: formatDecimal(dec(fill.quantity)),
-            price: formatDecimal(dec(fill.price)),
-            fee: formatDecimal(dec(fill.fee)),
-            cumQty: formatDecimal(cumQty),
-            leavesQty: formatDecimal(leaves),
-            status: leaves.isZero() ? 'Filled' : 'PartiallyFilled',
-          },
-        ],
-      );
+      tx.queue(`INSERT INTO outbox (topic, key, payload) VALUES ('ExecutionReported', $1, $2)`, [
+        `${report.userId}/${order.clientOrderId}`,
+        {
+          version: 1,
+          clientOrderId: order.clientOrderId,
+          userId: report.userId,
+          execId: fill.execId,
+          symbol: fill.symbol,
+          side: fill.side,
+          quantity: formatDecimal(dec(fill.quantity)),
+          price: formatDecimal(dec(fill.price)),
+          fee: formatDecimal(dec(fill.fee)),
+          cumQty: formatDecimal(cumQty),
+          leavesQty: formatDecimal(leaves),
+          status: leaves.isZero() ? 'Filled' : 'PartiallyFilled',
+        },
+      ]);
     }
   }
   if (
@@ -63,7 +61,7 @@ export async function matchAndStore(
     matched.order.matchedThroughStep !== order.matchedThroughStep ||
     matched.order.status !== order.status
   ) {
-    await updateOrder(tx, matched.order);
+    queueUpdateOrder(tx, matched.order);
   }
   return matched;
 }

@@ -10,8 +10,8 @@ import { findAccount, lockAccount } from './accounts-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { balancesOf } from './ledger-store.js';
 import { matchAndStore } from './match-and-store.js';
-import { fillsOf, insertOrder, lockOrder, reservedCash } from './orders-store.js';
-import type { Tx } from '../../platform/transaction.js';
+import { fillsOf, lockOrder, queueInsertOrder, reservedCash } from './orders-store.js';
+import type { WriteTx } from '../../platform/transaction.js';
 
 /**
  * Places an order in the caller's transaction, for the user `request.accountId` names (the
@@ -22,15 +22,21 @@ import type { Tx } from '../../platform/transaction.js';
  * the current step; its fills, ledger journals and state commit together.
  */
 export async function placeOrder(
-  tx: Tx,
+  tx: WriteTx,
   ctx: BrokerContext,
   request: SubmitOrderRequest,
 ): Promise<SubmitOrderResult> {
   const userId = request.accountId;
-  const account = await lockAccount(tx, userId);
+  // Round trip 1 (with BEGIN): the account lock first, so orders of one account queue there.
+  const [account, step] = await Promise.all([lockAccount(tx, userId), ctx.clock.current(tx)]);
   const submit: SubmitOrderRequest = { ...request, accountId: account.accountId };
-  const step = await ctx.clock.current(tx);
-  const existing = await lockOrder(tx, account.accountId, request.clientOrderId);
+  // Round trip 2: the order if the id was used before, and what buying power needs.
+  const buy = submit.side === 'buy';
+  const [existing, balances, reserved] = await Promise.all([
+    lockOrder(tx, account.accountId, request.clientOrderId),
+    buy ? balancesOf(tx, userAccount(account.accountId)) : undefined,
+    buy ? reservedCash(tx, account.accountId) : undefined,
+  ]);
   if (existing) {
     if (checkSubmission(existing, submit).kind === 'conflict') {
       return {
@@ -43,12 +49,11 @@ export async function placeOrder(
   }
   const valid = checkOrderRequest(submit, ctx.instruments);
   if (!valid.ok) return { outcome: 'rejected', code: valid.code, reason: valid.reason };
-  if (submit.side === 'buy') {
-    const cash = (await balancesOf(tx, userAccount(account.accountId))).get(ctx.cashCurrency);
-    const reserved = await reservedCash(tx, account.accountId);
+  if (buy) {
+    const cash = balances!.get(ctx.cashCurrency);
     const quote = quoteAt(ctx.market, submit.symbol, step, ctx.clock.timeOfStep(step));
     const power = checkBuyingPower({
-      availableCash: formatDecimal(dec(cash ?? '0').minus(reserved)),
+      availableCash: formatDecimal(dec(cash ?? '0').minus(reserved!)),
       quantity: submit.quantity,
       referencePrice: submit.limitPrice ?? quote.ask,
       feeRateCentiBps: ctx.feeRateCentiBps,
@@ -57,14 +62,15 @@ export async function placeOrder(
     if (!power.ok) return { outcome: 'rejected', code: power.code, reason: power.reason };
   }
   const order = openOrder(submit, step);
-  await insertOrder(tx, order);
+  // Every write from here rides with the COMMIT.
+  queueInsertOrder(tx, order);
   const matched = await matchAndStore(tx, ctx, order, step, null);
   return { outcome: 'accepted', order: matched.order, fills: matched.fills };
 }
 
 /** Cancels what is left of an order (after matching it up to now: fills that happened count). */
 export async function cancelPlacedOrder(
-  tx: Tx,
+  tx: WriteTx,
   ctx: BrokerContext,
   userId: string,
   clientOrderId: string,
@@ -74,7 +80,7 @@ export async function cancelPlacedOrder(
   const caught = await matchAndStore(tx, ctx, found.order, found.step, { userId });
   const result = cancelOrder(caught.order);
   if (result.kind === 'canceled') {
-    await tx.query(
+    tx.queue(
       `UPDATE broker_orders SET status = 'canceled', updated_at = now()
         WHERE account_id = $1 AND client_order_id = $2`,
       [found.order.accountId, clientOrderId],
@@ -89,7 +95,7 @@ export async function cancelPlacedOrder(
 
 /** An order as it stands now (matched up to the current step first), or undefined. */
 export async function getPlacedOrder(
-  tx: Tx,
+  tx: WriteTx,
   ctx: BrokerContext,
   userId: string,
   clientOrderId: string,
@@ -107,7 +113,7 @@ function notFound(clientOrderId: string): CancelOrderResult {
 }
 
 async function lockExisting(
-  tx: Tx,
+  tx: WriteTx,
   ctx: BrokerContext,
   userId: string,
   clientOrderId: string,
@@ -118,7 +124,7 @@ async function lockExisting(
 }
 
 async function catchUp(
-  tx: Tx,
+  tx: WriteTx,
   ctx: BrokerContext,
   order: BrokerOrder,
   step: number,

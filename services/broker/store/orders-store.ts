@@ -1,5 +1,5 @@
 import type { BrokerFill, BrokerOrder } from '../domain/broker-order.js';
-import type { Tx } from '../../platform/transaction.js';
+import type { Tx, WriteTx } from '../../platform/transaction.js';
 
 interface OrderRow {
   account_id: string;
@@ -50,8 +50,9 @@ export async function lockOrder(
   return rows[0] && orderFrom(rows[0]);
 }
 
-export async function insertOrder(tx: Tx, o: BrokerOrder): Promise<void> {
-  await tx.query(
+/** Stores a new order; rides with the transaction's next round trip. */
+export function queueInsertOrder(tx: WriteTx, o: BrokerOrder): void {
+  tx.queue(
     `INSERT INTO broker_orders (account_id, client_order_id, symbol, side, type, quantity,
        limit_price, status, filled_qty, matched_through_step, fill_count)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -71,8 +72,9 @@ export async function insertOrder(tx: Tx, o: BrokerOrder): Promise<void> {
   );
 }
 
-export async function updateOrder(tx: Tx, o: BrokerOrder): Promise<void> {
-  await tx.query(
+/** Stores an order's new state; rides with the transaction's next round trip. */
+export function queueUpdateOrder(tx: WriteTx, o: BrokerOrder): void {
+  tx.queue(
     `UPDATE broker_orders SET status = $3, filled_qty = $4, matched_through_step = $5,
        fill_count = $6, updated_at = now()
      WHERE account_id = $1 AND client_order_id = $2`,
@@ -80,8 +82,9 @@ export async function updateOrder(tx: Tx, o: BrokerOrder): Promise<void> {
   );
 }
 
-export async function insertFill(tx: Tx, f: BrokerFill): Promise<void> {
-  await tx.query(
+/** Stores a fill; rides with the transaction's next round trip. */
+export function queueInsertFill(tx: WriteTx, f: BrokerFill): void {
+  tx.queue(
     `INSERT INTO fills (exec_id, account_id, client_order_id, symbol, side, quantity, price, fee,
        currency, step)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction, type WriteTx } from '../transaction.js';
 
 export type InboxResult = 'applied' | 'duplicate';
 
@@ -12,34 +13,17 @@ export async function applyOnce(
   pool: pg.Pool,
   consumer: string,
   eventId: string,
-  effect: (client: pg.PoolClient) => Promise<void>,
+  effect: (tx: WriteTx) => Promise<void>,
 ): Promise<InboxResult> {
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  // A connection lost mid-transaction rejects the query in flight; without a listener its
-  // 'error' event would also crash the process.
-  const onError = (e: Error) => (failure = e);
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
-    const { rowCount } = await client.query(
+  return inTransaction(pool, async (tx): Promise<InboxResult> => {
+    const { rowCount } = await tx.query(
       `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
        ON CONFLICT DO NOTHING`,
       [consumer, eventId],
     );
-    if (rowCount === 0) {
-      await client.query('ROLLBACK');
-      return 'duplicate';
-    }
-    await effect(client);
-    await client.query('COMMIT');
+    // A duplicate wrote nothing: committing the empty transaction is the same as rolling back.
+    if (rowCount === 0) return 'duplicate';
+    await effect(tx);
     return 'applied';
-  } catch (err) {
-    // A connection that cannot even roll back is destroyed rather than returned to the pool.
-    await client.query('ROLLBACK').catch((e: Error) => (failure = e));
-    throw err;
-  } finally {
-    client.off('error', onError);
-    client.release(failure);
-  }
+  });
 }

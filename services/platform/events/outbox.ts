@@ -1,8 +1,8 @@
-import type pg from 'pg';
+import type { Tx, WriteTx } from '../transaction.js';
 import type { EventTopic } from '../../catalog.js';
 
 /** A client inside the producer's transaction (the outbox row commits with the state change). */
-export type TxClient = Pick<pg.ClientBase, 'query'>;
+export type TxClient = Tx;
 
 export interface OutboxMessage {
   readonly topic: EventTopic;
@@ -22,21 +22,32 @@ export async function enqueue(client: TxClient, message: OutboxMessage): Promise
   return rows[0]!.id;
 }
 
+const INSERT_MANY = `INSERT INTO outbox (topic, key, payload)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`;
+
 /** Several events in one statement (same transaction semantics as `enqueue`). */
 export async function enqueueAll(
   client: TxClient,
   messages: readonly OutboxMessage[],
 ): Promise<string[]> {
   if (messages.length === 0) return [];
-  const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO outbox (topic, key, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
-     RETURNING id`,
-    [
-      messages.map((m) => m.topic),
-      messages.map((m) => m.key),
-      messages.map((m) => JSON.stringify(m.payload)),
-    ],
-  );
+  const { rows } = await client.query<{ id: string }>(`${INSERT_MANY} RETURNING id`, [
+    messages.map((m) => m.topic),
+    messages.map((m) => m.key),
+    messages.map((m) => JSON.stringify(m.payload)),
+  ]);
   return rows.map((r) => r.id);
+}
+
+/**
+ * Like `enqueueAll`, but the insert rides with the transaction's next round trip (usually
+ * its COMMIT) instead of costing one of its own; a failure fails the transaction.
+ */
+export function queueAll(tx: WriteTx, messages: readonly OutboxMessage[]): void {
+  if (messages.length === 0) return;
+  tx.queue(INSERT_MANY, [
+    messages.map((m) => m.topic),
+    messages.map((m) => m.key),
+    messages.map((m) => JSON.stringify(m.payload)),
+  ]);
 }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type pg from 'pg';
+import type { WriteTx } from '../transaction.js';
 import { catalog, type EventTopic, type ServiceName } from '../../catalog.js';
 import { applyOnce } from './inbox.js';
 import { createPgBossBus } from './pg-boss-bus.js';
@@ -7,7 +7,7 @@ import { createRelay, type Relay } from './relay.js';
 import type { EventBus, EventEnvelope } from './types.js';
 
 /** A consumer's effect, run inside the transaction that records the event as processed. */
-export type EventEffect = (client: pg.PoolClient, event: EventEnvelope) => Promise<void>;
+export type EventEffect = (tx: WriteTx, event: EventEnvelope) => Promise<void>;
 
 export interface EventsPluginOptions {
   /** One effect per topic the catalog says this service consumes (exactly those). */

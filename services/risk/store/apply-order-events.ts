@@ -2,9 +2,9 @@ import { dec, Dec, formatDecimal } from '../../platform/decimal.js';
 import { addRealized } from '../domain/daily-pnl.js';
 import { applyFillToExposure, type Side } from '../domain/exposure.js';
 import type { RiskLimits } from '../domain/limits.js';
-import { lockExposure, writeExposure } from './exposure-store.js';
-import { lockLimits, writeDaily } from './limits-store.js';
-import type { Tx } from '../../platform/transaction.js';
+import { lockExposure, queueExposure } from './exposure-store.js';
+import { lockLimits, queueDaily } from './limits-store.js';
+import type { Tx, WriteTx } from '../../platform/transaction.js';
 
 /** What risk reads from trading's OrderFilled payload. */
 export interface OrderFilledPayload {
@@ -47,19 +47,22 @@ async function lockReservation(tx: Tx, orderId: string): Promise<Reservation | u
  * under two event ids, is applied once. Locks in the check's order (limits row first).
  */
 export async function applyOrderFilled(
-  tx: Tx,
+  tx: WriteTx,
   fill: OrderFilledPayload,
   defaults: RiskLimits,
   nowMs: number,
 ): Promise<ApplyOutcome> {
-  const fresh = await tx.query(
-    'INSERT INTO applied_fills (exec_id, order_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-    [fill.execId, fill.orderId],
-  );
+  // One round trip: mark the fill, then lock limits, reservation and exposure in that order.
+  const [fresh, limits, reservation, before] = await Promise.all([
+    tx.query(
+      'INSERT INTO applied_fills (exec_id, order_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [fill.execId, fill.orderId],
+    ),
+    lockLimits(tx, fill.userId, defaults),
+    lockReservation(tx, fill.orderId),
+    lockExposure(tx, fill.userId, fill.symbol),
+  ]);
   if (fresh.rowCount === 0) return 'already-applied';
-  const limits = await lockLimits(tx, fill.userId, defaults);
-  const reservation = await lockReservation(tx, fill.orderId);
-  const before = await lockExposure(tx, fill.userId, fill.symbol);
   const { exposure, realizedPnl } = applyFillToExposure(before, {
     side: fill.side,
     quantity: fill.fillQty,
@@ -68,12 +71,12 @@ export async function applyOrderFilled(
   // Only what this order reserved leaves the open quantity (never another order's).
   const fromReservation = Dec.min(fill.fillQty, reservation?.remaining ?? '0');
   const openField = fill.side === 'buy' ? 'openBuyQty' : 'openSellQty';
-  await writeExposure(tx, fill.userId, {
+  queueExposure(tx, fill.userId, {
     ...exposure,
     [openField]: formatDecimal(Dec.max(0, dec(before[openField]).minus(fromReservation))),
   });
   if (reservation) {
-    await tx.query(
+    tx.queue(
       `UPDATE reservations SET remaining = remaining - $2,
          released_at = CASE WHEN remaining - $2 = 0 THEN now() ELSE released_at END
         WHERE order_id = $1`,
@@ -81,7 +84,7 @@ export async function applyOrderFilled(
     );
   }
   if (!dec(realizedPnl).isZero()) {
-    await writeDaily(tx, fill.userId, addRealized(limits.daily, realizedPnl, nowMs));
+    queueDaily(tx, fill.userId, addRealized(limits.daily, realizedPnl, nowMs));
   }
   return 'applied';
 }
@@ -91,21 +94,23 @@ export async function applyOrderFilled(
  * Idempotent by construction: a released reservation has nothing left to release.
  */
 export async function applyOrderClosed(
-  tx: Tx,
+  tx: WriteTx,
   event: OrderClosedPayload,
   defaults: RiskLimits,
 ): Promise<ApplyOutcome> {
-  await lockLimits(tx, event.userId, defaults);
-  const reservation = await lockReservation(tx, event.orderId);
+  const [, reservation] = await Promise.all([
+    lockLimits(tx, event.userId, defaults),
+    lockReservation(tx, event.orderId),
+  ]);
   if (!reservation) return 'no-reservation';
   if (dec(reservation.remaining).isZero()) return 'already-applied';
   const before = await lockExposure(tx, event.userId, reservation.symbol);
   const openField = reservation.side === 'buy' ? 'openBuyQty' : 'openSellQty';
-  await writeExposure(tx, event.userId, {
+  queueExposure(tx, event.userId, {
     ...before,
     [openField]: formatDecimal(Dec.max(0, dec(before[openField]).minus(reservation.remaining))),
   });
-  await tx.query(`UPDATE reservations SET remaining = 0, released_at = now() WHERE order_id = $1`, [
+  tx.queue(`UPDATE reservations SET remaining = 0, released_at = now() WHERE order_id = $1`, [
     event.orderId,
   ]);
   return 'applied';

@@ -1,5 +1,5 @@
 import { emptyExposure, type SymbolExposure } from '../domain/exposure.js';
-import type { Tx } from '../../platform/transaction.js';
+import type { Tx, WriteTx } from '../../platform/transaction.js';
 
 interface Row {
   symbol: string;
@@ -35,8 +35,9 @@ export async function lockExposure(
   return rows[0] ? fromRow(rows[0]) : emptyExposure(symbol);
 }
 
-export async function writeExposure(tx: Tx, userId: string, e: SymbolExposure): Promise<void> {
-  await tx.query(
+/** Stores one symbol's exposure (locked by lockExposure); rides with the commit. */
+export function queueExposure(tx: WriteTx, userId: string, e: SymbolExposure): void {
+  tx.queue(
     `INSERT INTO exposures (user_id, symbol, position, cost_basis, open_buy_qty, open_sell_qty)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (user_id, symbol) DO UPDATE SET position = EXCLUDED.position,

@@ -1,7 +1,7 @@
 import type { DailyPnl } from '../domain/daily-pnl.js';
 import type { RiskLimits } from '../domain/limits.js';
 import type { RateWindow } from '../domain/order-rate.js';
-import type { Tx } from '../../platform/transaction.js';
+import type { Tx, WriteTx } from '../../platform/transaction.js';
 
 /** A user's limits row as the pre-trade check needs it (locked by the caller). */
 export interface LimitsRow {
@@ -47,14 +47,17 @@ function fromRow(r: Row): LimitsRow {
 }
 
 /**
- * Creates the user's row from the defaults when missing, then locks it (FOR UPDATE): every
- * check and every exposure change of one user runs behind this lock, one at a time.
+ * Creates the user's row from the defaults when missing and locks it, in one statement (the
+ * upsert's DO UPDATE takes the row lock and returns the row): every check and every exposure
+ * change of one user runs behind this lock, one at a time.
  */
 export async function lockLimits(tx: Tx, userId: string, defaults: RiskLimits): Promise<LimitsRow> {
-  await tx.query(
-    `INSERT INTO risk_limits (user_id, max_order_notional, max_position_qty, max_daily_loss,
+  const { rows } = await tx.query<Row>(
+    `INSERT INTO risk_limits AS l (user_id, max_order_notional, max_position_qty, max_daily_loss,
        max_orders_per_minute, restricted_symbols)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO NOTHING`,
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (user_id) DO UPDATE SET user_id = l.user_id
+     RETURNING ${COLUMNS}`,
     [
       userId,
       defaults.maxOrderNotional,
@@ -63,10 +66,6 @@ export async function lockLimits(tx: Tx, userId: string, defaults: RiskLimits): 
       defaults.maxOrdersPerMinute,
       defaults.restrictedSymbols,
     ],
-  );
-  const { rows } = await tx.query<Row>(
-    `SELECT ${COLUMNS} FROM risk_limits WHERE user_id = $1 FOR UPDATE`,
-    [userId],
   );
   return fromRow(rows[0] as Row);
 }
@@ -114,18 +113,18 @@ export async function writeLimits(
   );
 }
 
-/** Stores the rate window after an approval (on the locked row). */
-export async function writeRate(tx: Tx, userId: string, rate: RateWindow): Promise<void> {
-  await tx.query(
+/** Stores the rate window after an approval (on the locked row); rides with the commit. */
+export function queueRate(tx: WriteTx, userId: string, rate: RateWindow): void {
+  tx.queue(
     `UPDATE risk_limits SET rate_window_start = to_timestamp($2::numeric / 1000), rate_count = $3
       WHERE user_id = $1`,
     [userId, rate.windowStartMs, rate.count],
   );
 }
 
-/** Stores today's realised P&L after a fill (on the locked row). */
-export async function writeDaily(tx: Tx, userId: string, daily: DailyPnl): Promise<void> {
-  await tx.query(
+/** Stores today's realised P&L after a fill (on the locked row); rides with the commit. */
+export function queueDaily(tx: WriteTx, userId: string, daily: DailyPnl): void {
+  tx.queue(
     `UPDATE risk_limits SET pnl_day = $2::date, realized_pnl_today = $3 WHERE user_id = $1`,
     [userId, daily.day, daily.realizedPnl],
   );

@@ -3,10 +3,10 @@ import type { RiskLimits } from '../domain/limits.js';
 import { countOrder } from '../domain/order-rate.js';
 import { checkOrder, type RiskDecision } from '../domain/risk-check.js';
 import type { Side } from '../domain/exposure.js';
-import { lockExposure, writeExposure } from './exposure-store.js';
+import { lockExposure, queueExposure } from './exposure-store.js';
 import { readKillSwitch } from './kill-switch-store.js';
-import { lockLimits, writeRate } from './limits-store.js';
-import type { Tx } from '../../platform/transaction.js';
+import { lockLimits, queueRate } from './limits-store.js';
+import type { WriteTx } from '../../platform/transaction.js';
 
 /** The body of `POST /internal/risk/check` (decimal strings). */
 export interface RiskCheckRequest {
@@ -26,55 +26,56 @@ export interface RiskCheckRequest {
  * A refusal also writes a RiskLimitBreached event to the outbox.
  */
 export async function runRiskCheck(
-  tx: Tx,
+  tx: WriteTx,
   request: RiskCheckRequest,
   defaults: RiskLimits,
   nowMs: number,
 ): Promise<RiskDecision> {
   const { userId, orderId, symbol, side, quantity, price } = request;
-  const row = await lockLimits(tx, userId, defaults);
-  const seen = await tx.query<{ decision: RiskDecision }>(
-    'SELECT decision FROM risk_decisions WHERE order_id = $1',
-    [orderId],
-  );
+  // One round trip reads everything (BEGIN rides with it); the limits row is locked first.
+  const [row, seen, killSwitch, exposure] = await Promise.all([
+    lockLimits(tx, userId, defaults),
+    tx.query<{ decision: RiskDecision }>(
+      'SELECT decision FROM risk_decisions WHERE order_id = $1',
+      [orderId],
+    ),
+    readKillSwitch(tx, userId),
+    lockExposure(tx, userId, symbol),
+  ]);
   if (seen.rows[0]) return seen.rows[0].decision;
 
-  const killSwitch = await readKillSwitch(tx, userId);
-  const exposure = await lockExposure(tx, userId, symbol);
   const decision = checkOrder(
     { symbol, side, quantity, price },
     { limits: row.limits, killSwitch, exposure, daily: row.daily, rate: row.rate, nowMs },
   );
+  // Every write rides with the COMMIT.
   if (decision.approved) {
-    await writeRate(tx, userId, countOrder(row.rate, nowMs));
-    await writeExposure(tx, userId, reserveOrder(exposure, side, quantity));
-    await tx.query(
+    queueRate(tx, userId, countOrder(row.rate, nowMs));
+    queueExposure(tx, userId, reserveOrder(exposure, side, quantity));
+    tx.queue(
       `INSERT INTO reservations (order_id, user_id, symbol, side, quantity, remaining)
        VALUES ($1, $2, $3, $4, $5, $5)`,
       [orderId, userId, symbol, side, quantity],
     );
   } else {
-    await tx.query(
-      `INSERT INTO outbox (topic, key, payload) VALUES ('RiskLimitBreached', $1, $2)`,
-      [
+    tx.queue(`INSERT INTO outbox (topic, key, payload) VALUES ('RiskLimitBreached', $1, $2)`, [
+      userId,
+      {
+        version: 1,
+        occurredAt: new Date(nowMs).toISOString(),
         userId,
-        {
-          version: 1,
-          occurredAt: new Date(nowMs).toISOString(),
-          userId,
-          orderId,
-          symbol,
-          side,
-          quantity,
-          price,
-          rule: decision.rule,
-          code: decision.code,
-          reason: decision.reason,
-        },
-      ],
-    );
+        orderId,
+        symbol,
+        side,
+        quantity,
+        price,
+        rule: decision.rule,
+        code: decision.code,
+        reason: decision.reason,
+      },
+    ]);
   }
-  await tx.query(
+  tx.queue(
     'INSERT INTO risk_decisions (order_id, user_id, approved, decision) VALUES ($1, $2, $3, $4)',
     [orderId, userId, decision.approved, decision],
   );

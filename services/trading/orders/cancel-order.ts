@@ -16,7 +16,7 @@ async function apply(
   actor: string,
 ): Promise<OrderRow> {
   const outcome = await inTransaction(app.pg, (client) =>
-    applyReports(client, row.id, reports, { actor, log: app.log }),
+    applyReports(client, row, reports, { actor, log: app.log }),
   );
   if (outcome.events > 0) app.events.nudge();
   return outcome.row;

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type pg from 'pg';
+import type { WriteTx } from '../../platform/transaction.js';
 import type { EventEnvelope } from '../../platform/events/index.js';
 import { applyReports, type TradingReport } from '../store/order-apply.js';
 import { findByClientOrderId } from '../store/order-queries.js';
@@ -21,7 +21,7 @@ interface ExecutionReportedPayload {
  * PendingNew, and since the broker reports on it, it was accepted; the ack is applied first.
  */
 export async function onExecutionReported(
-  client: pg.PoolClient,
+  client: WriteTx,
   event: EventEnvelope,
   log: FastifyBaseLogger,
 ): Promise<number> {
@@ -47,6 +47,6 @@ export async function onExecutionReported(
   } else if (status === 'expired') {
     reports.push({ kind: 'expired' });
   }
-  const outcome = await applyReports(client, row.id, reports, { actor: 'broker', log });
+  const outcome = await applyReports(client, row, reports, { actor: 'broker', log });
   return outcome.events;
 }

@@ -135,7 +135,7 @@ async function finish(
   actor: string,
 ): Promise<PlaceOrderResult> {
   const outcome = await inTransaction(app.pg, (client) =>
-    applyReports(client, row.id, reports, { actor, storeResponse: true, log: app.log }),
+    applyReports(client, row, reports, { actor, storeResponse: true, log: app.log }),
   );
   if (outcome.events > 0) app.events.nudge();
   return {

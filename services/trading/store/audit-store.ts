@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Tx, WriteTx } from '../../platform/transaction.js';
 import { appendAudit, type AuditEntry, type AuditRecord } from '../domain/audit-chain.js';
 
 interface AuditRow {
@@ -16,40 +16,44 @@ const toRecord = (r: AuditRow): AuditRecord => ({
   entry: r.entry,
 });
 
+const INSERT_AUDIT = `INSERT INTO audit_log (chain_id, seq, prev_hash, hash, entry)
+  VALUES ($1, $2, $3, $4, $5)`;
+
+/** The newest record of a chain (chain id = order id), or undefined for an empty chain. */
+export async function readAuditHead(tx: Tx, chainId: string): Promise<AuditRecord | undefined> {
+  const { rows } = await tx.query<AuditRow>(
+    `SELECT seq::text, prev_hash, hash, entry, created_at FROM audit_log
+      WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1`,
+    [chainId],
+  );
+  return rows[0] && toRecord(rows[0]);
+}
+
 /**
- * Appends to an order's audit chain (chain id = order id) in the caller's transaction. The
- * caller holds the order's row lock, so no other writer races for the head; the
- * (chain_id, prev_hash) constraint would refuse a fork anyway. A caller that already knows the
- * head in this transaction (`null`: the order was created in it; or the record its previous
- * append returned) passes it as `head` and saves the round trip that reads it.
+ * Appends to an order's audit chain in the caller's transaction, after `head` (the chain's
+ * newest record, read under the order's row lock, or the record the previous append
+ * returned; undefined for an empty chain). The insert rides with the transaction's next
+ * round trip; the (chain_id, prev_hash) constraint refuses a fork anyway.
  */
-export async function appendAuditEntry(
-  client: pg.ClientBase,
+export function queueAuditEntry(
+  tx: WriteTx,
   chainId: string,
   entry: AuditEntry,
-  head?: AuditRecord | null,
-): Promise<AuditRecord> {
-  let previous: AuditRecord | undefined;
-  if (head === undefined) {
-    const { rows } = await client.query<AuditRow>(
-      `SELECT seq::text, prev_hash, hash, entry, created_at FROM audit_log
-        WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1`,
-      [chainId],
-    );
-    previous = rows[0] && toRecord(rows[0]);
-  } else {
-    previous = head ?? undefined;
-  }
-  const record = appendAudit(previous, entry);
-  await client.query(
-    `INSERT INTO audit_log (chain_id, seq, prev_hash, hash, entry) VALUES ($1, $2, $3, $4, $5)`,
-    [chainId, record.seq, record.prevHash, record.hash, JSON.stringify(record.entry)],
-  );
+  head: AuditRecord | undefined,
+): AuditRecord {
+  const record = appendAudit(head, entry);
+  tx.queue(INSERT_AUDIT, [
+    chainId,
+    record.seq,
+    record.prevHash,
+    record.hash,
+    JSON.stringify(record.entry),
+  ]);
   return record;
 }
 
 export async function loadAuditChain(
-  client: Pick<pg.ClientBase, 'query'>,
+  client: Tx,
   chainId: string,
 ): Promise<(AuditRecord & { createdAt: string })[]> {
   const { rows } = await client.query<AuditRow>(

@@ -1,10 +1,11 @@
+import type { Tx } from '../../platform/transaction.js';
 import type pg from 'pg';
-import { orderAuditEntry } from '../domain/order-events.js';
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../domain/audit-chain.js';
+import { orderAuditEntry, type OrderRef } from '../domain/order-events.js';
 import type { OrderRequest } from '../domain/order-request.js';
 import { formatDecimal } from '../../platform/decimal.js';
-import { appendAuditEntry } from './audit-store.js';
-import { ORDER_COLUMNS, orderRef, type OrderRow } from './order-row.js';
-import { inTransaction } from '../../platform/transaction.js';
+import { ORDER_COLUMNS, type OrderRow } from './order-row.js';
 
 export interface ClaimInput {
   readonly userId: string;
@@ -20,54 +21,68 @@ export type Claim =
 
 /**
  * Creates the order (PendingNew) under the user's idempotency key, with its first audit
- * entry, in one transaction; or, when the key is taken, returns the existing row untouched.
+ * entry, in one statement (one round trip, atomic); or, when the key is taken, returns the
+ * existing row untouched. The id and creation time are chosen here so that the audit entry,
+ * whose hash covers both, can be sealed before the insert.
  */
-export async function claimOrder(pool: pg.Pool, input: ClaimInput): Promise<Claim> {
+export async function claimOrder(pool: Tx, input: ClaimInput): Promise<Claim> {
   const o = input.order;
-  const created = await inTransaction(pool, async (client) => {
-    const { rows } = await client.query<OrderRow>(
-      `INSERT INTO orders (user_id, idempotency_key, client_order_id, request_hash, symbol, side,
-                           type, quantity, limit_price, leaves_qty)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8)
+  const id = randomUUID();
+  const createdAt = new Date();
+  const quantity = formatDecimal(o.quantity);
+  const limitPrice = o.limitPrice === null ? null : formatDecimal(o.limitPrice);
+  const ref: OrderRef = {
+    orderId: id,
+    userId: input.userId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    quantity,
+    limitPrice,
+  };
+  const audit = appendAudit(
+    undefined,
+    orderAuditEntry(ref, { from: null, to: 'PendingNew' }, createdAt.toISOString(), {
+      actor: input.userId,
+    }),
+  );
+  const { rows } = await pool.query<OrderRow>(
+    `WITH created AS (
+       INSERT INTO orders (id, user_id, idempotency_key, client_order_id, request_hash, symbol,
+                           side, type, quantity, limit_price, leaves_qty, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $11)
        ON CONFLICT (user_id, idempotency_key) DO NOTHING
-       RETURNING ${ORDER_COLUMNS}`,
-      [
-        input.userId,
-        input.idempotencyKey,
-        input.clientOrderId,
-        input.requestHash,
-        o.symbol,
-        o.side,
-        o.type,
-        formatDecimal(o.quantity),
-        o.limitPrice === null ? null : formatDecimal(o.limitPrice),
-      ],
-    );
-    const row = rows[0];
-    if (!row) return undefined;
-    await appendAuditEntry(
-      client,
-      row.id,
-      orderAuditEntry(
-        orderRef(row),
-        { from: null, to: 'PendingNew' },
-        row.created_at.toISOString(),
-        {
-          actor: input.userId,
-        },
-      ),
-      null, // the order was created by this transaction: its chain is empty
-    );
-    return row;
-  });
-  if (created) return { created: true, row: created };
+       RETURNING ${ORDER_COLUMNS}),
+     audit AS (
+       INSERT INTO audit_log (chain_id, seq, prev_hash, hash, entry)
+       SELECT id::text, $12, $13, $14, $15 FROM created)
+     SELECT * FROM created`,
+    [
+      id,
+      input.userId,
+      input.idempotencyKey,
+      input.clientOrderId,
+      input.requestHash,
+      o.symbol,
+      o.side,
+      o.type,
+      quantity,
+      limitPrice,
+      createdAt,
+      audit.seq,
+      audit.prevHash,
+      audit.hash,
+      JSON.stringify(audit.entry),
+    ],
+  );
+  if (rows[0]) return { created: true, row: rows[0] };
   const existing = await findByKey(pool, input.userId, input.idempotencyKey);
   if (!existing) throw new Error('idempotency key vanished between insert and select');
   return { created: false, row: existing };
 }
 
 export async function findByKey(
-  pool: Pick<pg.Pool, 'query'>,
+  pool: Tx,
   userId: string,
   key: string,
 ): Promise<OrderRow | undefined> {

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Tx } from '../../platform/transaction.js';
 import type { OrderCursor } from '../domain/pagination.js';
 import { ORDER_COLUMNS, type OrderRow } from './order-row.js';
 
@@ -6,7 +6,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The user's order, or undefined: another user's order and a malformed id look the same. */
 export async function findOwnOrder(
-  pool: Pick<pg.Pool, 'query'>,
+  pool: Tx,
   userId: string,
   orderId: string,
 ): Promise<OrderRow | undefined> {
@@ -19,7 +19,7 @@ export async function findOwnOrder(
 }
 
 export async function findByClientOrderId(
-  client: Pick<pg.ClientBase, 'query'>,
+  client: Tx,
   clientOrderId: string,
 ): Promise<OrderRow | undefined> {
   const { rows } = await client.query<OrderRow>(
@@ -37,7 +37,7 @@ export interface OrderPage {
 
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listOwnOrders(
-  pool: Pick<pg.Pool, 'query'>,
+  pool: Tx,
   userId: string,
   limit: number,
   after: OrderCursor | undefined,

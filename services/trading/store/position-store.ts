@@ -1,7 +1,6 @@
-import type pg from 'pg';
+import type { Tx, WriteTx } from '../../platform/transaction.js';
 import { dec, formatDecimal } from '../../platform/decimal.js';
-import type { OrderSide } from '../domain/order-types.js';
-import { applyFillToPosition, type Position } from '../domain/positions.js';
+import type { Position } from '../domain/positions.js';
 
 interface PositionRow {
   symbol: string;
@@ -31,37 +30,31 @@ function toPosition(r: PositionRow): Position {
 const COLUMNS = `symbol, quantity::text, cost_basis::text, avg_cost::text, realized_pnl::text, updated_at`;
 
 /**
- * Moves a user's position by one fill, in the caller's transaction. The row is created
- * first (if missing) and then locked, so two fills in the same symbol never compute from
- * the same starting point.
+ * Locks a user's position in one symbol in the caller's transaction (creating it flat if
+ * missing), so two fills in the same symbol never compute from the same starting point.
+ * One statement: the upsert's DO UPDATE takes the row lock and returns the row.
  */
-export async function applyFillToStoredPosition(
-  client: pg.ClientBase,
-  userId: string,
-  fill: { symbol: string; side: OrderSide; quantity: string; price: string },
-): Promise<Position> {
-  await client.query(
-    `INSERT INTO positions (user_id, symbol) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-    [userId, fill.symbol],
+export async function lockPosition(tx: Tx, userId: string, symbol: string): Promise<Position> {
+  const { rows } = await tx.query<PositionRow>(
+    `INSERT INTO positions AS p (user_id, symbol) VALUES ($1, $2)
+     ON CONFLICT (user_id, symbol) DO UPDATE SET user_id = p.user_id
+     RETURNING ${COLUMNS}`,
+    [userId, symbol],
   );
-  const { rows } = await client.query<PositionRow>(
-    `SELECT ${COLUMNS} FROM positions WHERE user_id = $1 AND symbol = $2 FOR UPDATE`,
-    [userId, fill.symbol],
-  );
-  const next = applyFillToPosition(toPosition(rows[0]!), fill);
-  await client.query(
+  return toPosition(rows[0]!);
+}
+
+/** Stores a position computed under `lockPosition`'s lock; rides with the next round trip. */
+export function queuePositionWrite(tx: WriteTx, userId: string, next: Position): void {
+  tx.queue(
     `UPDATE positions SET quantity = $3, cost_basis = $4, avg_cost = $5, realized_pnl = $6,
             updated_at = now()
       WHERE user_id = $1 AND symbol = $2`,
-    [userId, fill.symbol, next.quantity, next.costBasis, next.avgCost, next.realizedPnl],
+    [userId, next.symbol, next.quantity, next.costBasis, next.avgCost, next.realizedPnl],
   );
-  return next;
 }
 
-export async function listPositions(
-  pool: Pick<pg.Pool, 'query'>,
-  userId: string,
-): Promise<PositionView[]> {
+export async function listPositions(pool: Tx, userId: string): Promise<PositionView[]> {
   const { rows } = await pool.query<PositionRow>(
     `SELECT ${COLUMNS} FROM positions WHERE user_id = $1 ORDER BY symbol`,
     [userId],
