@@ -94,6 +94,36 @@ export async function createBenchUser(gateway: string): Promise<BenchUser> {
 }
 
 /**
+ * Makes sure `user` has at least `count` orders, placing one-share market buys through the
+ * gateway for the difference, so that a read of the user's orders reads a full page rather
+ * than an empty one. Returns how many orders it placed.
+ */
+export async function ensureOrders(
+  gateway: string,
+  user: BenchUser,
+  count: number,
+  progress: (line: string) => void = () => {},
+): Promise<number> {
+  const auth = { authorization: `Bearer ${user.accessToken}` };
+  const page = await call(gateway, 'GET', `/api/v1/orders?limit=${count}`, undefined, auth);
+  expectStatus(page, 200, 'orders read', 'GET /api/v1/orders');
+  const have = ((page.body as { items?: unknown[] }).items ?? []).length;
+  const missing = Math.max(0, count - have);
+  if (missing > 0) progress(`placing ${missing} orders for ${user.email} (the page it reads)`);
+  for (let i = 0; i < missing; i++) {
+    const placed = await call(
+      gateway,
+      'POST',
+      '/api/v1/orders',
+      { symbol: 'AAPL', side: 'buy', type: 'market', quantity: '1' },
+      { ...auth, 'idempotency-key': `bench-seed-${randomUUID()}` },
+    );
+    expectStatus(placed, 201, 'order placement', 'POST /api/v1/orders');
+  }
+  return missing;
+}
+
+/**
  * The gateway's per-user limit must not be what the bench measures: every request of a
  * run counts against the one bench user.
  */

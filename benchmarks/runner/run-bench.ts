@@ -5,7 +5,7 @@ import { isScenarioId, SCENARIO_IDS, scenarios } from '../scenarios/registry.js'
 import type { BenchUser, Scenario } from '../scenarios/scenario.js';
 import { compareWithBaseline, type BaselineComparison, type LoadShape } from './baseline.js';
 import { baselineFile, readBaseline, writeBaseline } from './baseline-store.js';
-import { checkOrderRate, checkRateLimit, createBenchUser } from './bench-user.js';
+import { checkOrderRate, checkRateLimit, createBenchUser, ensureOrders } from './bench-user.js';
 import { loadAverageNow } from './load-average.js';
 import { runScenario, type ScenarioRuns } from './run-scenario.js';
 import { compareRuns, evaluateSlos, type Comparison, type SloCheck } from './slo.js';
@@ -139,6 +139,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
 
   const results: ScenarioResult[] = [];
   for (const s of chosen) {
+    for (const user of s.seedOrders ? users.slice(0, s.users ?? 1) : []) {
+      await ensureOrders(gateway, user, s.seedOrders!, o.progress);
+    }
     const runs = await runScenario(s, targets, users.slice(0, s.users ?? 1), {
       rate: o.rate,
       repeat: o.repeat,

@@ -1,6 +1,9 @@
 import type { Scenario } from './scenario.js';
 
-/** A user's orders (keyset page from trading's Postgres) through the gateway. */
+/**
+ * A user's orders (keyset page from trading's Postgres) through the gateway. The bench user
+ * gets 50 orders first, so every request reads a full default page (50 orders).
+ */
 export const ordersRead = {
   id: 'orders-read',
   title: 'GET /api/v1/orders through the gateway',
@@ -8,6 +11,7 @@ export const ordersRead = {
   target: 'gateway',
   request: { method: 'GET', path: '/api/v1/orders' },
   auth: 'bench-user',
+  seedOrders: 50,
   connections: 100,
   durationS: 10,
   warmupS: 3,

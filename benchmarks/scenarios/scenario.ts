@@ -57,6 +57,8 @@ export interface Scenario {
    * would otherwise be all that is measured.
    */
   readonly users?: number;
+  /** Orders each bench user must have before the run (a read of them reads a full page). */
+  readonly seedOrders?: number;
   /** Places orders: setup then checks that risk's per-user order rate allows a bench. */
   readonly placesOrders?: boolean;
   readonly connections: number;

@@ -425,6 +425,43 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       expect(bad.json().code).toBe('ALP_ORDERS_CURSOR_INVALID');
     });
 
+    test('a list page and the single-order route give the same view of every order', async () => {
+      const dave = { id: `dave-${randomUUID()}` };
+      const ids: string[] = [];
+      ids.push(
+        (await place({ ...market, quantity: '0.000000000000000001' }, undefined, dave)).json().id,
+      );
+      ids.push((await place({ ...market, quantity: '12.5' }, undefined, dave)).json().id);
+      const limit = {
+        symbol: 'MSFT',
+        side: 'sell',
+        type: 'limit',
+        quantity: '2.5',
+        limitPrice: '410.10',
+      };
+      ids.push((await place(limit, undefined, dave)).json().id);
+      const canceled = (await place(limit, undefined, dave)).json().id as string;
+      ids.push(canceled);
+      await app.inject({
+        method: 'POST',
+        url: `/api/v1/orders/${canceled}/cancel`,
+        headers: auth(dave),
+      });
+      fake.risk.mode = 'reject';
+      ids.push((await place(market, undefined, dave)).json().id);
+      const list = await app.inject({ url: '/api/v1/orders', headers: auth(dave) });
+      expect(list.headers['content-type']).toMatch(/^application\/json/);
+      const items = list.json().items as { id: string }[];
+      expect(items.map((o) => o.id)).toEqual([...ids].reverse());
+      for (const item of items) {
+        const one = await app.inject({ url: `/api/v1/orders/${item.id}`, headers: auth(dave) });
+        expect(item).toEqual(one.json());
+      }
+      expect(new Set(items.map((o) => (o as { status?: string }).status))).toEqual(
+        new Set(['Filled', 'New', 'Canceled', 'Rejected']),
+      );
+    });
+
     test('ExecutionReported from the bus fills a resting order once, however often it arrives', async () => {
       const key = randomUUID();
       const order = (

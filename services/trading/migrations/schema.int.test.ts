@@ -18,7 +18,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
     db = await createTestDatabase('trading');
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
     const result = await migrate(pool, await loadMigrations(migrationsDir('trading')));
-    expect(result.applied).toEqual(['001_init', '002_client_order_id']);
+    expect(result.applied).toEqual(['001_init', '002_client_order_id', '003_order_view']);
   });
   afterAll(async () => {
     await pool?.end();
@@ -49,7 +49,41 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
   test('applying the migrations again changes nothing', async () => {
     expect(await migrate(pool, await loadMigrations(migrationsDir('trading')))).toEqual({
       applied: [],
-      current: '002',
+      current: '003',
+    });
+  });
+
+  test('the view column follows every write of the order, canonical decimals and ISO times', async () => {
+    const created = new Date('2026-03-04T05:06:07.891Z');
+    const id = await insertOrder({
+      quantity: '2.50',
+      leaves_qty: '2.50',
+      created_at: created,
+      updated_at: created,
+    });
+    const view = async () =>
+      JSON.parse((await pool.query('SELECT view FROM orders WHERE id = $1', [id])).rows[0].view);
+    expect(await view()).toMatchObject({
+      id,
+      quantity: '2.5',
+      leavesQty: '2.5',
+      cumQty: '0',
+      avgPrice: null,
+      limitPrice: null,
+      status: 'PendingNew',
+      createdAt: '2026-03-04T05:06:07.891Z',
+    });
+    await pool.query(
+      `UPDATE orders SET status = 'Filled', cum_qty = 2.5, leaves_qty = 0, cum_notional = 250.25,
+              avg_px = 100.1, updated_at = '2026-03-04T05:06:08.123456Z' WHERE id = $1`,
+      [id],
+    );
+    expect(await view()).toMatchObject({
+      status: 'Filled',
+      cumQty: '2.5',
+      leavesQty: '0',
+      avgPrice: '100.1',
+      updatedAt: '2026-03-04T05:06:08.123Z',
     });
   });
 

@@ -30,7 +30,8 @@ export async function findByClientOrderId(
 }
 
 export interface OrderPage {
-  readonly rows: OrderRow[];
+  /** Each order's view as JSON text (the `view` column, migration 003), newest first. */
+  readonly items: string[];
   /** Where the next page starts, when there is one. */
   readonly next: OrderCursor | null;
 }
@@ -48,8 +49,8 @@ export async function listOwnOrders(
     params.push(after.createdAt, after.id);
     where += ' AND (created_at, id) < ($3::timestamptz, $4::uuid)';
   }
-  const { rows } = await pool.query<OrderRow & { cursor_at: string }>(
-    `SELECT ${ORDER_COLUMNS},
+  const { rows } = await pool.query<{ id: string; view: string; cursor_at: string }>(
+    `SELECT id, view,
             to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
        FROM orders WHERE ${where}
       ORDER BY created_at DESC, id DESC LIMIT $2`,
@@ -58,7 +59,7 @@ export async function listOwnOrders(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    rows: page,
+    items: page.map((r) => r.view),
     next: rows.length > limit && last ? { createdAt: last.cursor_at, id: last.id } : null,
   };
 }
