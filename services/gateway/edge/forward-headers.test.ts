@@ -21,4 +21,11 @@ describe('forwarded headers', () => {
     expect(one).toMatch(/^00-a{32}-[0-9a-f]{16}-00$/);
     expect(one).not.toBe(childTraceparent(trace));
   });
+
+  test('span ids stay well-formed and distinct across refills of their random pool', () => {
+    const trace = { traceId: 'c'.repeat(32), parentId: null, sampled: true };
+    const spans = Array.from({ length: 2_000 }, () => childTraceparent(trace).split('-')[2]!);
+    expect(spans.every((s) => /^[0-9a-f]{16}$/.test(s) && s !== '0'.repeat(16))).toBe(true);
+    expect(new Set(spans).size).toBe(spans.length);
+  });
 });
