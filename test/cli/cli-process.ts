@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPortFree } from '../../cli/lib/runtime/local/port-check.js';
-import { planInstances } from '../../cli/lib/runtime/local/port-plan.js';
+export { pickPortBase } from '../support/free-port.js';
 
 /** Spawns the real built CLI (bin/run.js) and collects what it printed; never throws. */
 
@@ -107,17 +106,6 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
 export function killStartedClis(): void {
   for (const c of started) c.kill('SIGKILL');
   started.clear();
-}
-
-/** A port base whose every port (ten services, scale 2 of trading, PostgreSQL at +99) is free. */
-export async function pickPortBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + 1000 * Math.floor(Math.random() * 40);
-    const ports = [...planInstances(base, { trading: 2 }).map((i) => i.port), base + 99];
-    const free = await Promise.all(ports.map((p) => isPortFree(p)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free port base found');
 }
 
 /** Pids of live processes whose environment says PORT is one of `ports` (our services). */

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { rsaThumbprint } from '../../cli/lib/runtime/local/keys.js';
-import { isPortFree } from '../../cli/lib/runtime/local/port-check.js';
 import { planInstances } from '../../cli/lib/runtime/local/port-plan.js';
 import type { ServiceName } from '../../services/catalog.js';
 import {
@@ -15,6 +14,7 @@ import {
   type CliRun,
 } from '../cli/cli-process.js';
 import { createTestIdentity, type TestIdentity } from '../support/identity.js';
+import { pickPortBase } from '../support/free-port.js';
 
 /*
  * One whole local platform for a test file: `up --detach` against the shared PostgreSQL with
@@ -37,16 +37,6 @@ export interface PlatformUnderTest {
   destroy(): Promise<void>;
 }
 
-async function pickBase(scale: Partial<Record<ServiceName, number>>): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + 1000 * Math.floor(Math.random() * 40);
-    const ports = [...planInstances(base, scale).map((i) => i.port), base + 99];
-    const free = await Promise.all(ports.map((p) => isPortFree(p)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free port base found');
-}
-
 export async function preparePlatform(opts: {
   databaseUrl: string;
   redisUrl: string | undefined;
@@ -55,7 +45,7 @@ export async function preparePlatform(opts: {
 }): Promise<PlatformUnderTest> {
   const home = mkdtempSync(path.join(tmpdir(), 'alp-edge-'));
   const prefix = `t_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
-  const portBase = await pickBase(opts.scale);
+  const portBase = await pickPortBase(opts.scale);
   const ports = planInstances(portBase, opts.scale).map((i) => i.port);
   const env = {
     ALPHINTRA_HOME: home,
