@@ -126,6 +126,24 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker service (real PostgreSQL)', () => {
     }
   });
 
+  test('quotes on a wall-time clock say until when they hold; a hand-stepped clock never does', async () => {
+    const wall = await build(configFor(db.url, { ALPHINTRA_PROFILE: 'dev' }), {
+      logger: false,
+      keys: id.keys,
+    });
+    try {
+      const before = Date.now();
+      const a = (await wall.inject({ url: '/api/v1/market/quotes?symbols=AAPL' })).json();
+      const until = Date.parse(a.validUntil);
+      expect(until).toBe(Date.parse(START) + (a.step + 1) * 1000);
+      expect(until).toBeGreaterThan(before);
+    } finally {
+      await wall.close();
+    }
+    const manual = (await app.inject({ url: '/api/v1/market/quotes?symbols=AAPL' })).json();
+    expect(manual).not.toHaveProperty('validUntil');
+  });
+
   test('an unknown symbol is 400 ALP_MARKET_UNKNOWN_SYMBOL', async () => {
     const res = await app.inject({ url: '/api/v1/market/quotes?symbols=AAPL,NOPE' });
     expect(res.statusCode).toBe(400);

@@ -251,6 +251,26 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       expect(await ordersWithKey(key)).toBe(1);
     });
 
+    test('a quote the broker marks valid until the next step prices later orders without a call', async () => {
+      const symbol = 'NVDA';
+      const before = fake.broker.quoteCalls.filter((s) => s === symbol).length;
+      fake.broker.quotesValidUntil = new Date(Date.now() + 60_000).toISOString();
+      try {
+        for (let i = 0; i < 3; i++) {
+          expect((await place({ ...market, symbol })).statusCode).toBe(201);
+        }
+        expect(fake.broker.quoteCalls.filter((s) => s === symbol).length - before).toBe(1);
+        expect(fake.risk.calls.slice(-3).map((c) => c.price)).toEqual(['100.5', '100.5', '100.5']);
+      } finally {
+        delete fake.broker.quotesValidUntil;
+      }
+      // Without validUntil (a hand-stepped clock) every order asks again.
+      const other = 'AMZN';
+      await place({ ...market, symbol: other });
+      await place({ ...market, symbol: other });
+      expect(fake.broker.quoteCalls.filter((s) => s === other)).toHaveLength(2);
+    });
+
     test('risk refuses (kill switch): Rejected with risk code, broker never called', async () => {
       fake.risk.mode = 'reject';
       const before = fake.broker.orders.length;

@@ -58,7 +58,15 @@ export const marketRoutes: FastifyPluginAsync<{ ctx: BrokerContext }> = async (a
       if (unknown.length > 0) throw new marketErrors.ALP_MARKET_UNKNOWN_SYMBOL(unknown.join(', '));
       const step = await ctx.clock.current(app.pg);
       const time = ctx.clock.timeOfStep(step);
-      return { step, quotes: symbols.map((s) => quoteAt(ctx.market, s, step, time)) };
+      return {
+        step,
+        quotes: symbols.map((s) => quoteAt(ctx.market, s, step, time)),
+        // On a wall-time clock the quotes hold until the next step begins, so a caller may
+        // reuse them until then; a hand-stepped clock (test profile) can move at any moment.
+        ...(!ctx.clock.manual && {
+          validUntil: new Date(ctx.clock.timeOfStep(step + 1)).toISOString(),
+        }),
+      };
     },
   );
 

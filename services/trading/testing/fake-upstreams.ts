@@ -13,7 +13,15 @@ export interface FakeUpstreams {
   readonly riskUrl: string;
   readonly brokerUrl: string;
   risk: { mode: RiskMode; calls: Record<string, unknown>[] };
-  broker: { mode: BrokerMode; orders: Record<string, unknown>[]; cancels: string[] };
+  broker: {
+    mode: BrokerMode;
+    orders: Record<string, unknown>[];
+    cancels: string[];
+    /** Symbols asked for on GET /api/v1/market/quotes, one entry per call. */
+    quoteCalls: string[];
+    /** When set, quotes carry it as `validUntil` (as the broker does on a wall-time clock). */
+    quotesValidUntil?: string;
+  };
   close(): Promise<void>;
 }
 
@@ -30,7 +38,7 @@ async function listen(app: FastifyInstance): Promise<string> {
 export async function startFakeUpstreams(): Promise<FakeUpstreams> {
   const state: Pick<FakeUpstreams, 'risk' | 'broker'> = {
     risk: { mode: 'approve', calls: [] },
-    broker: { mode: 'fill', orders: [], cancels: [] },
+    broker: { mode: 'fill', orders: [], cancels: [], quoteCalls: [] },
   };
   const risk = Fastify();
   risk.post('/internal/risk/check', async (request, reply) => {
@@ -52,7 +60,9 @@ export async function startFakeUpstreams(): Promise<FakeUpstreams> {
   const known = new Map<string, Record<string, unknown>>();
   broker.get('/api/v1/market/quotes', async (request) => {
     const symbol = (request.query as { symbols: string }).symbols;
-    return { quotes: [{ symbol, ...QUOTE }] };
+    state.broker.quoteCalls.push(symbol);
+    const validUntil = state.broker.quotesValidUntil;
+    return { quotes: [{ symbol, ...QUOTE }], ...(validUntil && { validUntil }) };
   });
   broker.post('/internal/broker/orders', async (request, reply) => {
     const body = request.body as Record<string, string>;

@@ -4,6 +4,7 @@ import { REJECT_REASONS } from '../errors.js';
 import type { OrderRow } from '../store/order-row.js';
 import { orderView } from '../store/order-row.js';
 import type { BrokerOrderAnswer } from './broker-reports.js';
+import { QuoteCache, type QuotePrices } from './quote-cache.js';
 
 /**
  * What came of a call to the broker. `unknown` means the call may or may not have reached it
@@ -86,7 +87,21 @@ export function cancelAtBroker(
   );
 }
 
-/** Reference price for a market order's risk check: the ask to buy, the bid to sell. */
+const quoteCaches = new WeakMap<FastifyInstance, QuoteCache>();
+
+function quoteCacheOf(app: FastifyInstance): QuoteCache {
+  let cache = quoteCaches.get(app);
+  if (!cache) {
+    cache = new QuoteCache();
+    quoteCaches.set(app, cache);
+  }
+  return cache;
+}
+
+/**
+ * Reference price for a market order's risk check: the ask to buy, the bid to sell. Quotes
+ * the broker marks valid until the next market step are reused until then (QuoteCache).
+ */
 export async function referencePrice(
   app: FastifyInstance,
   symbol: string,
@@ -94,20 +109,25 @@ export async function referencePrice(
   context: CallContext | undefined,
   timeoutMs: number,
 ): Promise<string | undefined> {
-  try {
-    const res = await app.services.call<unknown>('broker', {
-      path: `/api/v1/market/quotes?symbols=${encodeURIComponent(symbol)}`,
-      timeoutMs,
-      ...(context && { context }),
-    });
-    const body = res.body as { quotes?: unknown } | unknown[];
-    const list = (Array.isArray(body) ? body : (body as { quotes?: unknown }).quotes) as
-      { symbol?: string; bid?: string; ask?: string; last?: string }[] | undefined;
-    const q = list?.find((x) => x.symbol === symbol);
-    const price = side === 'buy' ? (q?.ask ?? q?.last) : (q?.bid ?? q?.last);
-    return typeof price === 'string' ? price : undefined;
-  } catch (err) {
-    app.log.warn({ err, symbol }, 'no reference price from the broker');
-    return undefined;
+  const cache = quoteCacheOf(app);
+  let q: QuotePrices | undefined = cache.get(symbol);
+  if (!q) {
+    try {
+      const res = await app.services.call<unknown>('broker', {
+        path: `/api/v1/market/quotes?symbols=${encodeURIComponent(symbol)}`,
+        timeoutMs,
+        ...(context && { context }),
+      });
+      const body = res.body as { quotes?: unknown; validUntil?: unknown } | unknown[];
+      const list = (Array.isArray(body) ? body : body.quotes) as
+        (QuotePrices & { symbol?: string })[] | undefined;
+      q = list?.find((x) => x.symbol === symbol);
+      if (q && !Array.isArray(body)) cache.set(symbol, q, body.validUntil);
+    } catch (err) {
+      app.log.warn({ err, symbol }, 'no reference price from the broker');
+      return undefined;
+    }
   }
+  const price = side === 'buy' ? (q?.ask ?? q?.last) : (q?.bid ?? q?.last);
+  return typeof price === 'string' ? price : undefined;
 }
