@@ -33,6 +33,16 @@ export function statementName(text: string): string | undefined {
   return name;
 }
 
+/**
+ * A query config for `pool.query` that prepares the statement once per connection under its
+ * statementName (pg then skips parse and plan on later runs), for hot single statements
+ * outside a transaction.
+ */
+export function prepared(text: string, values: readonly unknown[]): pg.QueryConfig {
+  const name = statementName(text);
+  return { text, values: [...values], ...(name !== undefined && { name }) };
+}
+
 /** What a statement that failed earlier in the same pipeline gets: it never ran. */
 export class SkippedStatementError extends Error {
   constructor(override readonly cause: unknown) {

@@ -1,4 +1,8 @@
 import type { Tx } from '../../platform/transaction.js';
+import { prepared } from '../../platform/pipeline.js';
+
+/** The pool: hot single statements go through it prepared (see `prepared`). */
+type Db = Pick<pg.Pool, 'query'>;
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../domain/audit-chain.js';
@@ -25,7 +29,7 @@ export type Claim =
  * existing row untouched. The id and creation time are chosen here so that the audit entry,
  * whose hash covers both, can be sealed before the insert.
  */
-export async function claimOrder(pool: Tx, input: ClaimInput): Promise<Claim> {
+export async function claimOrder(pool: Db, input: ClaimInput): Promise<Claim> {
   const o = input.order;
   const id = randomUUID();
   const createdAt = new Date();
@@ -47,7 +51,8 @@ export async function claimOrder(pool: Tx, input: ClaimInput): Promise<Claim> {
     }),
   );
   const { rows } = await pool.query<OrderRow>(
-    `WITH created AS (
+    prepared(
+      `WITH created AS (
        INSERT INTO orders (id, user_id, idempotency_key, client_order_id, request_hash, symbol,
                            side, type, quantity, limit_price, leaves_qty, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $11)
@@ -57,23 +62,24 @@ export async function claimOrder(pool: Tx, input: ClaimInput): Promise<Claim> {
        INSERT INTO audit_log (chain_id, seq, prev_hash, hash, entry)
        SELECT id::text, $12, $13, $14, $15 FROM created)
      SELECT * FROM created`,
-    [
-      id,
-      input.userId,
-      input.idempotencyKey,
-      input.clientOrderId,
-      input.requestHash,
-      o.symbol,
-      o.side,
-      o.type,
-      quantity,
-      limitPrice,
-      createdAt,
-      audit.seq,
-      audit.prevHash,
-      audit.hash,
-      JSON.stringify(audit.entry),
-    ],
+      [
+        id,
+        input.userId,
+        input.idempotencyKey,
+        input.clientOrderId,
+        input.requestHash,
+        o.symbol,
+        o.side,
+        o.type,
+        quantity,
+        limitPrice,
+        createdAt,
+        audit.seq,
+        audit.prevHash,
+        audit.hash,
+        JSON.stringify(audit.entry),
+      ],
+    ),
   );
   if (rows[0]) return { created: true, row: rows[0] };
   const existing = await findByKey(pool, input.userId, input.idempotencyKey);
@@ -115,8 +121,8 @@ export async function releaseClaim(pool: pg.Pool, orderId: string): Promise<void
 }
 
 /** Records that the order is about to be sent to the broker (committed before the call). */
-export async function markRouted(pool: pg.Pool, orderId: string): Promise<void> {
-  await pool.query('UPDATE orders SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [
-    orderId,
-  ]);
+export async function markRouted(pool: Db, orderId: string): Promise<void> {
+  await pool.query(
+    prepared('UPDATE orders SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [orderId]),
+  );
 }

@@ -1,3 +1,5 @@
+import type pg from 'pg';
+import { prepared } from '../../platform/pipeline.js';
 import type { Tx } from '../../platform/transaction.js';
 import type { OrderCursor } from '../domain/pagination.js';
 import { ORDER_COLUMNS, type OrderRow } from './order-row.js';
@@ -38,7 +40,7 @@ export interface OrderPage {
 
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listOwnOrders(
-  pool: Tx,
+  pool: Pick<pg.Pool, 'query'>,
   userId: string,
   limit: number,
   after: OrderCursor | undefined,
@@ -50,11 +52,13 @@ export async function listOwnOrders(
     where += ' AND (created_at, id) < ($3::timestamptz, $4::uuid)';
   }
   const { rows } = await pool.query<{ id: string; view: string; cursor_at: string }>(
-    `SELECT id, view,
+    prepared(
+      `SELECT id, view,
             to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
        FROM orders WHERE ${where}
       ORDER BY created_at DESC, id DESC LIMIT $2`,
-    params,
+      params,
+    ),
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
