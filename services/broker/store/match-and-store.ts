@@ -6,6 +6,7 @@ import { quoteAt } from '../domain/market-simulator.js';
 import type { BrokerContext } from './broker-context.js';
 import { queueJournal } from './ledger-store.js';
 import { queueInsertFill, queueUpdateOrder } from './orders-store.js';
+import { queueAll, type OutboxMessage } from '../../platform/events/index.js';
 import type { WriteTx } from '../../platform/transaction.js';
 
 /**
@@ -31,15 +32,17 @@ export async function matchAndStore(
     quoteAt: (s) => quoteAt(ctx.market, order.symbol, s, ctx.clock.timeOfStep(s)),
   });
   let cumQty = dec(order.filledQty);
+  const reports: OutboxMessage[] = [];
   for (const fill of matched.fills) {
     queueInsertFill(tx, fill);
     queueJournal(tx, fillJournal(fill));
     cumQty = cumQty.plus(fill.quantity);
     if (report) {
       const leaves = dec(order.quantity).minus(cumQty);
-      tx.queue(`INSERT INTO outbox (topic, key, payload) VALUES ('ExecutionReported', $1, $2)`, [
-        `${report.userId}/${order.clientOrderId}`,
-        {
+      reports.push({
+        topic: 'ExecutionReported',
+        key: `${report.userId}/${order.clientOrderId}`,
+        payload: {
           version: 1,
           clientOrderId: order.clientOrderId,
           userId: report.userId,
@@ -53,9 +56,10 @@ export async function matchAndStore(
           leavesQty: formatDecimal(leaves),
           status: leaves.isZero() ? 'Filled' : 'PartiallyFilled',
         },
-      ]);
+      });
     }
   }
+  queueAll(tx, reports);
   if (
     matched.fills.length > 0 ||
     matched.order.matchedThroughStep !== order.matchedThroughStep ||

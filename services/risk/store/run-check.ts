@@ -6,6 +6,7 @@ import type { Side } from '../domain/exposure.js';
 import { lockExposure, queueExposure } from './exposure-store.js';
 import { readKillSwitch } from './kill-switch-store.js';
 import { lockLimits, queueRate } from './limits-store.js';
+import { queueAll } from '../../platform/events/index.js';
 import type { WriteTx } from '../../platform/transaction.js';
 
 /** The body of `POST /internal/risk/check` (decimal strings). */
@@ -58,20 +59,23 @@ export async function runRiskCheck(
       [orderId, userId, symbol, side, quantity],
     );
   } else {
-    tx.queue(`INSERT INTO outbox (topic, key, payload) VALUES ('RiskLimitBreached', $1, $2)`, [
-      userId,
+    queueAll(tx, [
       {
-        version: 1,
-        occurredAt: new Date(nowMs).toISOString(),
-        userId,
-        orderId,
-        symbol,
-        side,
-        quantity,
-        price,
-        rule: decision.rule,
-        code: decision.code,
-        reason: decision.reason,
+        topic: 'RiskLimitBreached',
+        key: userId,
+        payload: {
+          version: 1,
+          occurredAt: new Date(nowMs).toISOString(),
+          userId,
+          orderId,
+          symbol,
+          side,
+          quantity,
+          price,
+          rule: decision.rule,
+          code: decision.code,
+          reason: decision.reason,
+        },
       },
     ]);
   }

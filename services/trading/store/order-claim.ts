@@ -1,8 +1,5 @@
 import type { Tx } from '../../platform/transaction.js';
 import { prepared } from '../../platform/pipeline.js';
-
-/** The pool: hot single statements go through it prepared (see `prepared`). */
-type Db = Pick<pg.Pool, 'query'>;
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../domain/audit-chain.js';
@@ -10,6 +7,9 @@ import { orderAuditEntry, type OrderRef } from '../domain/order-events.js';
 import type { OrderRequest } from '../domain/order-request.js';
 import { formatDecimal } from '../../platform/decimal.js';
 import { ORDER_COLUMNS, type OrderRow } from './order-row.js';
+
+/** The pool: hot single statements go through it prepared (see `prepared`). */
+type Db = Pick<pg.Pool, 'query'>;
 
 export interface ClaimInput {
   readonly userId: string;
