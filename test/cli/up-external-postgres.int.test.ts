@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { dropPrefixedDatabases } from '../support/database.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SERVICE_NAMES } from '../../services/catalog.js';
 import { planInstances } from '../../cli/lib/runtime/local/port-plan.js';
@@ -56,23 +57,7 @@ describe.skipIf(!DATABASE_URL)(
       killStartedClis();
       await runCli(['down'], { env: env() });
       killGroups(serviceProcessesOn(ports));
-      const admin = new pg.Client({ connectionString: DATABASE_URL });
-      await admin.connect();
-      const dbs = await admin.query<{ datname: string }>(
-        'SELECT datname FROM pg_database WHERE datname LIKE $1',
-        [`${prefix}\\_%`],
-      );
-      for (const { datname } of dbs.rows)
-        await admin.query(
-          `DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`,
-        );
-      const roles = await admin.query<{ rolname: string }>(
-        'SELECT rolname FROM pg_roles WHERE rolname LIKE $1',
-        [`${prefix}\\_%`],
-      );
-      for (const { rolname } of roles.rows)
-        await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(rolname)}`);
-      await admin.end();
+      await dropPrefixedDatabases(DATABASE_URL!, prefix);
       rmSync(home, { recursive: true, force: true });
     });
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { dropPrefixedDatabases } from '../support/database.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { planInstances } from '../../cli/lib/runtime/local/port-plan.js';
 import {
@@ -56,25 +56,7 @@ describe('bad input and faults of up / down', () => {
 
   afterAll(async () => {
     await runCli(['down'], { env: env() });
-    if (DATABASE_URL) {
-      const admin = new pg.Client({ connectionString: DATABASE_URL });
-      await admin.connect();
-      const dbs = await admin.query<{ datname: string }>(
-        'SELECT datname FROM pg_database WHERE datname LIKE $1',
-        [`${prefix}\\_%`],
-      );
-      for (const { datname } of dbs.rows)
-        await admin.query(
-          `DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`,
-        );
-      const roles = await admin.query<{ rolname: string }>(
-        'SELECT rolname FROM pg_roles WHERE rolname LIKE $1',
-        [`${prefix}\\_%`],
-      );
-      for (const { rolname } of roles.rows)
-        await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(rolname)}`);
-      await admin.end();
-    }
+    if (DATABASE_URL) await dropPrefixedDatabases(DATABASE_URL, prefix);
     rmSync(home, { recursive: true, force: true });
   });
 

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { dropPrefixedDatabases } from '../support/database.js';
 import { rsaThumbprint } from '../../cli/lib/runtime/local/keys.js';
 import { planInstances } from '../../cli/lib/runtime/local/port-plan.js';
 import type { ServiceName } from '../../services/catalog.js';
@@ -83,26 +83,7 @@ export async function preparePlatform(opts: {
       killStartedClis();
       await runCli(['down', '--purge'], { env, timeoutMs: 60_000 });
       killGroups(serviceProcessesOn(ports));
-      const admin = new pg.Client({ connectionString: opts.databaseUrl });
-      await admin.connect();
-      try {
-        const dbs = await admin.query<{ datname: string }>(
-          'SELECT datname FROM pg_database WHERE datname LIKE $1',
-          [`${prefix}\\_%`],
-        );
-        for (const { datname } of dbs.rows)
-          await admin.query(
-            `DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`,
-          );
-        const roles = await admin.query<{ rolname: string }>(
-          'SELECT rolname FROM pg_roles WHERE rolname LIKE $1',
-          [`${prefix}\\_%`],
-        );
-        for (const { rolname } of roles.rows)
-          await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(rolname)}`);
-      } finally {
-        await admin.end();
-      }
+      await dropPrefixedDatabases(opts.databaseUrl, prefix);
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -56,3 +56,29 @@ export async function createTestDatabase(
     },
   };
 }
+
+/**
+ * Drops every database and role whose name starts with `${prefix}_` (what `alphintra up
+ * --db-prefix` created on a shared server), closing whatever is still connected.
+ */
+export async function dropPrefixedDatabases(adminUrl: string, prefix: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const like = [`${prefix}\\_%`];
+    const dbs = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      like,
+    );
+    for (const { datname } of dbs.rows)
+      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)} WITH (FORCE)`);
+    const roles = await admin.query<{ rolname: string }>(
+      'SELECT rolname FROM pg_roles WHERE rolname LIKE $1',
+      like,
+    );
+    for (const { rolname } of roles.rows)
+      await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(rolname)}`);
+  } finally {
+    await admin.end();
+  }
+}
