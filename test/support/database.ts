@@ -49,6 +49,17 @@ export async function createTestDatabase(
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       try {
+        // pg's pool.end() resolves before its sockets have closed. FORCE would terminate those
+        // sessions, and a client that no longer listens for errors turns the termination
+        // notice into an uncaught exception; so the sessions get two seconds to leave first.
+        for (let waited = 0; waited < 2_000; waited += 50) {
+          const { rows } = await c.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await c.end();
