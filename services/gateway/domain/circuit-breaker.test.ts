@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { CallSignal } from './call-signal.js';
 import {
   createCircuitBreaker,
   type BreakerState,
@@ -134,12 +135,12 @@ describe('circuit breaker', () => {
   test('a call outliving the timeout is aborted, answered 504, and counted as a failure', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { breaker } = setup({ callTimeoutMs: 5_000 });
-    let seen: AbortSignal | undefined;
+    let seen: CallSignal | undefined;
     const p = breaker.execute(
       (signal) =>
         new Promise((_r, reject) => {
           seen = signal;
-          signal.addEventListener('abort', () => reject(signal.reason));
+          signal.once('abort', () => reject(signal.reason));
         }),
     );
     const settled = expect(p).rejects.toMatchObject({
@@ -165,17 +166,25 @@ describe('circuit breaker', () => {
 
   test('a call abandoned by the client is not recorded', async () => {
     const { breaker } = setup();
-    const client = new AbortController();
+    const client = new CallSignal();
     const p = breaker.execute(
       (signal) =>
-        new Promise((_r, reject) =>
-          signal.addEventListener('abort', () => reject(new Error('aborted'))),
-        ),
-      { signal: client.signal },
+        new Promise((_r, reject) => signal.once('abort', () => reject(new Error('aborted')))),
+      { signal: client },
     );
     client.abort();
     await expect(p).rejects.toThrow('aborted');
     expect(breaker.window).toEqual({ calls: 0, failures: 0 });
+  });
+
+  test('a finished call leaves no listener on the client signal', async () => {
+    const { breaker } = setup();
+    const client = new CallSignal();
+    await breaker.execute(async () => 'ok', { signal: client });
+    await breaker
+      .execute(async () => Promise.reject(new Error('refused')), { signal: client })
+      .catch(() => undefined);
+    expect(client.listenerCount('abort')).toBe(0);
   });
 
   test('a slow call from before a transition does not count afterwards', async () => {

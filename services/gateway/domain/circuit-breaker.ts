@@ -1,3 +1,4 @@
+import { CallSignal } from './call-signal.js';
 import { gatewayError } from './errors.js';
 
 /*
@@ -29,7 +30,7 @@ export interface CircuitBreakerOptions {
   readonly openStateMs?: number;
   /** Trial calls in half-open; all must succeed to close (default 3). */
   readonly halfOpenTrials?: number;
-  /** Per-call timeout; the call's AbortSignal fires then (default 5 s). */
+  /** Per-call timeout; the call's signal aborts then (default 5 s). */
   readonly callTimeoutMs?: number;
   readonly now?: () => number;
   readonly onStateChange?: (to: BreakerState, from: BreakerState) => void;
@@ -39,7 +40,7 @@ export interface CallOptions<T> {
   /** Classifies a resolved value, e.g. `(res) => res.statusCode >= 500`: a 4xx is a success. */
   readonly isFailure?: (value: T) => boolean;
   /** The client's signal: if it aborts first the call is abandoned and not recorded at all. */
-  readonly signal?: AbortSignal;
+  readonly signal?: CallSignal;
 }
 
 export interface CircuitBreaker {
@@ -54,7 +55,7 @@ export interface CircuitBreaker {
    * when open, and with ALP_GATEWAY_UPSTREAM_TIMEOUT (504) when the call outlives callTimeoutMs,
    * in which case `fn`'s signal has been aborted.
    */
-  execute<T>(fn: (signal: AbortSignal) => Promise<T>, opts?: CallOptions<T>): Promise<T>;
+  execute<T>(fn: (signal: CallSignal) => Promise<T>, opts?: CallOptions<T>): Promise<T>;
 }
 
 const STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -129,7 +130,7 @@ export function createCircuitBreaker(opts: CircuitBreakerOptions): CircuitBreake
   }
 
   async function execute<T>(
-    fn: (signal: AbortSignal) => Promise<T>,
+    fn: (signal: CallSignal) => Promise<T>,
     call: CallOptions<T> = {},
   ): Promise<T> {
     const s = current();
@@ -140,31 +141,33 @@ export function createCircuitBreaker(opts: CircuitBreakerOptions): CircuitBreake
     }
     const callEpoch = epoch;
 
-    const controller = new AbortController();
+    const signal = new CallSignal();
+    const client = call.signal;
+    const onClientAbort = (reason: unknown) => signal.abort(reason);
+    client?.once('abort', onClientAbort);
     let timeoutError: Error | undefined; // made only when it fires: errors cost a stack trace
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timeoutError = gatewayError('ALP_GATEWAY_UPSTREAM_TIMEOUT', opts.name);
-        controller.abort(timeoutError);
-        reject(timeoutError);
-      }, callTimeoutMs);
-    });
-    const onClientAbort = () => controller.abort(call.signal?.reason);
-    call.signal?.addEventListener('abort', onClientAbort, { once: true });
 
     try {
-      // Racing the timer means a call that ignores its signal still cannot hold us past the timeout.
-      const value = await Promise.race([fn(controller.signal), timedOut]);
+      // The timer rejects on its own, so a call that ignores its signal still cannot hold us
+      // past the timeout (one promise and one timer; Promise.race cost more).
+      const value = await new Promise<T>((resolve, reject) => {
+        timer = setTimeout(() => {
+          timeoutError = gatewayError('ALP_GATEWAY_UPSTREAM_TIMEOUT', opts.name);
+          signal.abort(timeoutError);
+          reject(timeoutError);
+        }, callTimeoutMs);
+        fn(signal).then(resolve, reject);
+      });
       record(call.isFailure?.(value) ?? false, callEpoch);
       return value;
     } catch (err) {
-      if (!call.signal?.aborted || (timeoutError && err === timeoutError)) record(true, callEpoch);
+      if (!client?.aborted || (timeoutError && err === timeoutError)) record(true, callEpoch);
       else if (state === 'half-open' && callEpoch === epoch) trialsStarted -= 1; // trial unused
       throw err;
     } finally {
       clearTimeout(timer);
-      call.signal?.removeEventListener('abort', onClientAbort);
+      client?.removeListener('abort', onClientAbort);
     }
   }
 

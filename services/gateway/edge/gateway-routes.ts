@@ -11,6 +11,7 @@ import {
   type KeySource,
 } from '../../platform/security/index.js';
 import type { Config } from '../config.js';
+import { CallSignal } from '../domain/call-signal.js';
 import { createMemoryRateLimitStore } from '../domain/memory-rate-limit-store.js';
 import { createRateLimiter } from '../domain/rate-limiter.js';
 import { createRedisRateLimitStore } from '../domain/redis-rate-limit-store.js';
@@ -56,12 +57,12 @@ const EXPOSED = [
 const BUFFERED_BODY_MAX = 64 * 1024;
 
 /** Fires when the client goes away before its response is complete. */
-function clientGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
+function clientGone(reply: FastifyReply): CallSignal {
+  const signal = new CallSignal();
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+    if (!reply.raw.writableFinished) signal.abort();
   });
-  return controller.signal;
+  return signal;
 }
 
 /**

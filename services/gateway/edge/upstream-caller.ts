@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { Resolver } from '../../platform/discovery/index.js';
+import type { CallSignal } from '../domain/call-signal.js';
 import {
   createCircuitBreaker,
   type BreakerState,
@@ -61,7 +62,7 @@ export interface UpstreamCaller {
   forward(
     service: string,
     req: ForwardRequest,
-    clientSignal?: AbortSignal,
+    clientSignal?: CallSignal,
   ): Promise<Dispatcher.ResponseData>;
   /** Breaker state per upstream (0 closed, 1 half-open, 2 open). */
   states(): [string, number][];
@@ -102,7 +103,7 @@ export function createUpstreamCaller(opts: UpstreamCallerOptions): UpstreamCalle
   async function forward(
     service: string,
     req: ForwardRequest,
-    clientSignal?: AbortSignal,
+    clientSignal?: CallSignal,
   ): Promise<Dispatcher.ResponseData> {
     const u = upstream(service);
     u.budget.recordRequest();

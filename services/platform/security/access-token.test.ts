@@ -1,9 +1,10 @@
 import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { bearerToken, createAccessTokenVerifier } from './access-token.js';
-import { createStaticKeySet } from './key-set.js';
+import { type VerificationKey } from './jwks.js';
+import { createStaticKeySet, type KeySource } from './key-set.js';
 
 const ISS = 'alphintra-auth';
 const AUD = 'alphintra-api';
@@ -58,6 +59,72 @@ const verifier = createAccessTokenVerifier({
   cacheSize: 0,
 });
 
+/** Tokens that must be refused, each made fresh (after the key pair above). */
+const attackHeader = { typ: 'at+jwt', kid: KID };
+const attacks: [string, () => string][] = [
+  ...['none', 'NONE', 'None', 'nOnE'].flatMap((alg): [string, () => string][] => [
+    [`alg ${alg}, empty signature`, () => `${b64({ ...attackHeader, alg })}.${b64(claims())}.`],
+    [`alg ${alg}, junk signature`, () => `${b64({ ...attackHeader, alg })}.${b64(claims())}.AAAA`],
+  ]),
+  [
+    'HS256 signed with the public key PEM',
+    () => hs256({ ...attackHeader, alg: 'HS256' }, claims(), publicPem),
+  ],
+  [
+    'HS256 with whitespace before the PEM',
+    () => hs256({ ...attackHeader, alg: 'HS256' }, claims(), `  \n${publicPem}`),
+  ],
+  [
+    'HS256 with junk before the PEM',
+    () => hs256({ ...attackHeader, alg: 'HS256' }, claims(), `junk${publicPem}`),
+  ],
+  [
+    'header says RS256, signature is HMAC with the PEM',
+    () => hs256({ ...attackHeader, alg: 'RS256' }, claims(), publicPem),
+  ],
+  ['RS512 (not pinned)', () => `${b64({ ...attackHeader, alg: 'RS512' })}.${b64(claims())}.AAAA`],
+  [
+    'flipped signature byte',
+    () => {
+      const t = good();
+      const sig = Buffer.from(t.split('.')[2]!, 'base64url');
+      sig[10] = sig[10]! ^ 0x01;
+      return `${t.split('.').slice(0, 2).join('.')}.${sig.toString('base64url')}`;
+    },
+  ],
+  [
+    'signed by another key with our kid',
+    () => rs256({ alg: 'RS256', ...attackHeader }, claims(), other.privateKey),
+  ],
+  ['nbf in the future', () => good({ nbf: nowSec() + 3600 })],
+  ['wrong iss', () => good({ iss: 'evil' })],
+  ['wrong aud', () => good({ aud: 'another-api' })],
+  ['missing exp', () => good({ exp: undefined })],
+  ['missing sub', () => good({ sub: undefined })],
+  ['missing roles', () => good({ roles: undefined })],
+  ['missing typ', () => rs256({ alg: 'RS256', kid: KID }, claims())],
+  ['typ JWT', () => good({}, { typ: 'JWT' })],
+  ['refresh token (opaque) as access token', () => 'q4Yb0w3m8i9SxA7p2oKcZ1uVnE5tRfJdLgHhIyWzXk'],
+  [
+    'refresh JWT (typ refresh+jwt) as access token',
+    () => good({ token_use: 'refresh' }, { typ: 'refresh+jwt' }),
+  ],
+  ['service token (typ svc+jwt) as access token', () => good({ aud: AUD }, { typ: 'svc+jwt' })],
+  ['unknown kid', () => good({}, { kid: 'key-2' })],
+  ['missing kid', () => good({}, { kid: undefined })],
+  ['kid as a path', () => good({}, { kid: '../../../../etc/passwd' })],
+  ['kid as SQL', () => good({}, { kid: "' OR 1=1; DROP TABLE keys; --" })],
+  ['kid __proto__', () => good({}, { kid: '__proto__' })],
+  ['kid of 10 KB', () => good({}, { kid: 'k'.repeat(10 * 1024) })],
+  ['kid as a number', () => good({}, { kid: 1 })],
+  ['crit header', () => good({}, { crit: ['exp'] })],
+  ['two segments', () => good().split('.').slice(0, 2).join('.')],
+  ['four segments', () => `${good()}.AAAA`],
+  ['header not JSON', () => `${Buffer.from('{nope').toString('base64url')}.${b64(claims())}.AAAA`],
+  ['header is an array', () => `${b64(['RS256'])}.${b64(claims())}.AAAA`],
+  ['padding in a segment', () => good().replace('.', '=.')],
+];
+
 describe('access token verifier', () => {
   test('accepts a valid token and returns its claims', async () => {
     const token = good();
@@ -81,74 +148,6 @@ describe('access token verifier', () => {
     });
     await expect(verifier.verify('')).rejects.toMatchObject({ code: 'ALP_AUTH_TOKEN_MISSING' });
   });
-
-  const header = { typ: 'at+jwt', kid: KID };
-  const attacks: [string, () => string][] = [
-    ...['none', 'NONE', 'None', 'nOnE'].flatMap((alg): [string, () => string][] => [
-      [`alg ${alg}, empty signature`, () => `${b64({ ...header, alg })}.${b64(claims())}.`],
-      [`alg ${alg}, junk signature`, () => `${b64({ ...header, alg })}.${b64(claims())}.AAAA`],
-    ]),
-    [
-      'HS256 signed with the public key PEM',
-      () => hs256({ ...header, alg: 'HS256' }, claims(), publicPem),
-    ],
-    [
-      'HS256 with whitespace before the PEM',
-      () => hs256({ ...header, alg: 'HS256' }, claims(), `  \n${publicPem}`),
-    ],
-    [
-      'HS256 with junk before the PEM',
-      () => hs256({ ...header, alg: 'HS256' }, claims(), `junk${publicPem}`),
-    ],
-    [
-      'header says RS256, signature is HMAC with the PEM',
-      () => hs256({ ...header, alg: 'RS256' }, claims(), publicPem),
-    ],
-    ['RS512 (not pinned)', () => `${b64({ ...header, alg: 'RS512' })}.${b64(claims())}.AAAA`],
-    [
-      'flipped signature byte',
-      () => {
-        const t = good();
-        const sig = Buffer.from(t.split('.')[2]!, 'base64url');
-        sig[10] = sig[10]! ^ 0x01;
-        return `${t.split('.').slice(0, 2).join('.')}.${sig.toString('base64url')}`;
-      },
-    ],
-    [
-      'signed by another key with our kid',
-      () => rs256({ alg: 'RS256', ...header }, claims(), other.privateKey),
-    ],
-    ['nbf in the future', () => good({ nbf: nowSec() + 3600 })],
-    ['wrong iss', () => good({ iss: 'evil' })],
-    ['wrong aud', () => good({ aud: 'another-api' })],
-    ['missing exp', () => good({ exp: undefined })],
-    ['missing sub', () => good({ sub: undefined })],
-    ['missing roles', () => good({ roles: undefined })],
-    ['missing typ', () => rs256({ alg: 'RS256', kid: KID }, claims())],
-    ['typ JWT', () => good({}, { typ: 'JWT' })],
-    ['refresh token (opaque) as access token', () => 'q4Yb0w3m8i9SxA7p2oKcZ1uVnE5tRfJdLgHhIyWzXk'],
-    [
-      'refresh JWT (typ refresh+jwt) as access token',
-      () => good({ token_use: 'refresh' }, { typ: 'refresh+jwt' }),
-    ],
-    ['service token (typ svc+jwt) as access token', () => good({ aud: AUD }, { typ: 'svc+jwt' })],
-    ['unknown kid', () => good({}, { kid: 'key-2' })],
-    ['missing kid', () => good({}, { kid: undefined })],
-    ['kid as a path', () => good({}, { kid: '../../../../etc/passwd' })],
-    ['kid as SQL', () => good({}, { kid: "' OR 1=1; DROP TABLE keys; --" })],
-    ['kid __proto__', () => good({}, { kid: '__proto__' })],
-    ['kid of 10 KB', () => good({}, { kid: 'k'.repeat(10 * 1024) })],
-    ['kid as a number', () => good({}, { kid: 1 })],
-    ['crit header', () => good({}, { crit: ['exp'] })],
-    ['two segments', () => good().split('.').slice(0, 2).join('.')],
-    ['four segments', () => `${good()}.AAAA`],
-    [
-      'header not JSON',
-      () => `${Buffer.from('{nope').toString('base64url')}.${b64(claims())}.AAAA`,
-    ],
-    ['header is an array', () => `${b64(['RS256'])}.${b64(claims())}.AAAA`],
-    ['padding in a segment', () => good().replace('.', '=.')],
-  ];
 
   test.each(attacks)('refuses %s with ALP_AUTH_TOKEN_INVALID', async (_name, make) => {
     await expect(verifier.verify(make())).rejects.toMatchObject({
@@ -178,6 +177,64 @@ describe('access token verifier', () => {
     const err = await verifier.verify(good({ aud: 'x' })).catch((e: unknown) => e);
     expect(err).toMatchObject({ message: 'the token is invalid' });
     expect((err as { reason: string }).reason).toMatch(/aud/);
+  });
+});
+
+describe('the verified-token cache', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const cachedVerifier = (keys: KeySource = createStaticKeySet(jwks)) =>
+    createAccessTokenVerifier({ keys, issuer: ISS, audience: AUD, clockToleranceSec: 5 });
+
+  test.each(attacks)('with the good token cached, still refuses %s', async (_name, make) => {
+    const v = cachedVerifier();
+    await v.verify(good());
+    await expect(v.verify(make())).rejects.toMatchObject({ code: 'ALP_AUTH_TOKEN_INVALID' });
+  });
+
+  test('a cached token expires on time (with the leeway)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const v = cachedVerifier();
+    const token = good({ exp: nowSec() + 60 });
+    await expect(v.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    vi.setSystemTime(Date.now() + 64_000);
+    await expect(v.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    vi.setSystemTime(Date.now() + 2_000);
+    await expect(v.verify(token)).rejects.toMatchObject({ code: 'ALP_AUTH_TOKEN_EXPIRED' });
+  });
+
+  test('a cached token is refused once its key is gone from the key set', async () => {
+    const key = await createStaticKeySet(jwks).getKey(KID);
+    let current: VerificationKey | undefined = key;
+    const v = cachedVerifier({ getKey: async (kid) => (kid === KID ? current : undefined) });
+    const token = good();
+    await expect(v.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
+    current = undefined;
+    await expect(v.verify(token)).rejects.toMatchObject({ code: 'ALP_AUTH_TOKEN_INVALID' });
+  });
+
+  test('a cached token is checked again when its kid now names another key', async () => {
+    const key = await createStaticKeySet(jwks).getKey(KID);
+    const otherJwks = {
+      keys: [{ ...other.publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }],
+    };
+    const replacement = await createStaticKeySet(otherJwks).getKey(KID);
+    let current = key;
+    const v = cachedVerifier({ getKey: async () => current });
+    const token = good();
+    await v.verify(token);
+    current = replacement;
+    await expect(v.verify(token)).rejects.toMatchObject({ code: 'ALP_AUTH_TOKEN_INVALID' });
+  });
+
+  test('claims handed out from the cache cannot be changed by a caller', async () => {
+    const v = cachedVerifier();
+    const token = good();
+    const first = await v.verify(token);
+    expect(() => (first.roles as string[]).push('admin')).toThrow(TypeError);
+    await expect(v.verify(token)).resolves.toMatchObject({ roles: ['trader'] });
   });
 });
 
