@@ -22,7 +22,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       'platform kit: health, metrics, problem+json errors',
       'GET /api/v1/market/instruments, /quotes?symbols=, /candles/:symbol?interval=&limit= from a seeded deterministic simulator (MARKET_SEED, MARKET_START, MARKET_STEP_MS)',
       'POST /api/v1/market/clock/advance in the test profile only (the clock step is shared in Postgres); other profiles derive the step from wall time and match resting orders on a timer',
-      'paper accounts: GET /api/v1/accounts/me, POST /api/v1/accounts/me/deposits (decimal strings, Idempotency-Key), double-entry ledger with a deferred balance trigger, GET /api/v1/accounts/reconciliation (admin)',
+      'paper accounts: GET /api/v1/accounts/me, POST /api/v1/accounts/me/deposits (decimal strings, Idempotency-Key), double-entry ledger (each posting statement must balance per journal and asset; running user balances), GET /api/v1/accounts/reconciliation (admin)',
       'POST /internal/broker/orders, POST /internal/broker/orders/:clientOrderId/cancel, GET /internal/broker/orders/:clientOrderId (service token, caller trading): market and limit orders, partial fills by displayed size, fees (FEE_RATE), buying power, a repeated client order id never fills twice',
       'resting fills written to the outbox as ExecutionReported in the fill transaction and relayed to the bus',
     ],

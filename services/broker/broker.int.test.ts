@@ -554,9 +554,11 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker service (real PostgreSQL)', () => {
       balanced: boolean;
       assets: { asset: string; debits: string; credits: string }[];
       unbalancedJournals: string[];
+      driftedBalances: string[];
     }>();
     expect(rec.balanced).toBe(true);
     expect(rec.unbalancedJournals).toEqual([]);
+    expect(rec.driftedBalances).toEqual([]);
     expect(rec.assets.map((a) => a.asset)).toEqual(['AAPL', 'MSFT', 'USD']);
     for (const a of rec.assets) expect(a.debits).toBe(a.credits);
     const { rows } = await app.pg.query(

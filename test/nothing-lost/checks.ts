@@ -1,3 +1,4 @@
+import { reconcileLedger } from '../../services/broker/store/ledger-store.js';
 import { Dec } from '../../services/platform/decimal.js';
 import { verifyAuditChain, type AuditRecord } from '../../services/trading/domain/audit-chain.js';
 import type { Pools } from './drain.js';
@@ -155,6 +156,19 @@ export async function findViolations(p: Pools, records: readonly OrderRecord[]):
     `SELECT name, count(*)::int AS n FROM pgboss.job WHERE name LIKE '%.dead' GROUP BY name`,
   );
   for (const d of dead.rows) v.push(`${d.n} dead-lettered on ${d.name}`);
+
+  // Ledger: Σdebits = Σcredits per asset and per journal, running balances equal the lines,
+  // and every broker fill was booked (one journal per exec id).
+  const ledger = await reconcileLedger(p.broker);
+  for (const a of ledger.assets.filter((x) => !new Dec(x.debits).eq(x.credits)))
+    v.push(`ledger ${a.asset}: debits ${a.debits} <> credits ${a.credits}`);
+  for (const j of ledger.unbalancedJournals) v.push(`ledger journal ${j} does not balance`);
+  for (const d of ledger.driftedBalances ?? []) v.push(`running balance ${d} drifted`);
+  const unbooked = await p.broker.query<{ exec_id: string }>(
+    `SELECT f.exec_id FROM fills f LEFT JOIN ledger_journals j ON j.id = f.exec_id
+      WHERE j.id IS NULL`,
+  );
+  for (const f of unbooked.rows) v.push(`broker fill ${f.exec_id} has no ledger journal`);
 
   // Audit: every chain verifies and ends in the order's status.
   const { rows: audit } = await p.trading.query<{

@@ -98,6 +98,11 @@ export interface Reconciliation {
   }[];
   /** Journals that do not balance on their own (none, when the ledger is sound). */
   readonly unbalancedJournals: readonly string[];
+  /**
+   * `account asset` pairs whose running balance (the store's `ledger_balances`) disagrees with
+   * the sum of their lines; only the Postgres ledger keeps running balances.
+   */
+  readonly driftedBalances?: readonly string[];
 }
 
 /** Proves Σdebits = Σcredits per asset, for the whole ledger and for every journal. */

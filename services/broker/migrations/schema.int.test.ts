@@ -25,41 +25,42 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker schema (real PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase('broker');
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    expect((await migrate(pool, await loadMigrations(migrationsDir('broker')))).applied).toEqual([
-      '001_init',
-      '002_market_clock',
-    ]);
+    const migrations = await loadMigrations(migrationsDir('broker'));
+    // Up to 002 first, with a line already in, so 003 has running balances to backfill.
+    const before003 = migrations.filter((m) => m.version < '003');
+    expect((await migrate(pool, before003)).applied).toEqual(['001_init', '002_market_clock']);
     const { rows } = await pool.query<{ id: string }>(
       `INSERT INTO accounts (user_id) VALUES ('u1') RETURNING id`,
     );
     accountId = rows[0]?.id ?? '';
+    await post(depositJournal(`deposit/${accountId}/d0`, accountId, 'USD', '0.05'));
+    expect((await migrate(pool, migrations)).applied).toEqual(['003_ledger_statement_trigger']);
   });
+
+  async function runningBalances(): Promise<Record<string, string>> {
+    const { rows } = await pool.query<{ account: string; asset: string; balance: string }>(
+      'SELECT account, asset, trim_scale(balance)::text AS balance FROM ledger_balances',
+    );
+    return Object.fromEntries(rows.map((r) => [`${r.account} ${r.asset}`, r.balance]));
+  }
+
+  async function drift(): Promise<unknown[]> {
+    return (await pool.query('SELECT * FROM ledger_balance_drift')).rows;
+  }
   afterAll(async () => {
     await pool?.end();
     await db?.drop();
   });
 
-  async function post(journal: Journal): Promise<void> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('INSERT INTO ledger_journals (id, kind) VALUES ($1, $2)', [
-        journal.id,
-        journal.kind,
-      ]);
-      for (const l of journal.lines) {
-        await client.query(
-          'INSERT INTO ledger_entries (journal_id, account, asset, debit, credit) VALUES ($1, $2, $3, $4, $5)',
-          [journal.id, l.account, l.asset, l.debit, l.credit],
-        );
-      }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
+  /** Posts a journal the way the store does: its row and all its lines in one statement. */
+  async function post(journal: Journal, db: pg.Pool | pg.PoolClient = pool): Promise<void> {
+    await db.query(
+      `WITH j AS (INSERT INTO ledger_journals (id, kind) VALUES ($1, $2) RETURNING id)
+       INSERT INTO ledger_entries (journal_id, account, asset, debit, credit)
+       SELECT j.id, l.account, l.asset, l.debit, l.credit
+         FROM j, jsonb_to_recordset($3::jsonb) AS l(account text, asset text, debit numeric, credit numeric)`,
+      [journal.id, journal.kind, JSON.stringify(journal.lines)],
+    );
   }
 
   const fill = (
@@ -81,13 +82,18 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker schema (real PostgreSQL)', () => {
     step: n,
   });
 
+  test('migration 003 backfills the running balance of existing lines', async () => {
+    expect(await runningBalances()).toEqual({ [`${userAccount(accountId)} USD`]: '0.05' });
+  });
+
   test('journals from the domain post, balance, and agree with the domain balances', async () => {
     const journals = [
+      depositJournal(`deposit/${accountId}/d0`, accountId, 'USD', '0.05'),
       depositJournal(`deposit/${accountId}/d1`, accountId, 'USD', '100000.10'),
       fillJournal(fill(1, 'buy', '0.12345', '65000.01', '0.81')),
       fillJournal(fill(2, 'sell', '0.00005', '65100.99', '0.01')),
     ];
-    for (const j of journals) await post(j);
+    for (const j of journals.slice(1)) await post(j);
     const recon = await pool.query(
       'SELECT asset, debits::text, credits::text, balanced FROM ledger_reconciliation ORDER BY asset',
     );
@@ -115,10 +121,57 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker schema (real PostgreSQL)', () => {
     expect(new Dec(cash.rows[0]?.balance ?? 'NaN').toFixed()).toBe(
       balanceOf(lines, userAccount(accountId), 'USD'),
     );
-    expect(balanceOf(lines, userAccount(accountId), 'USD')).toBe('91978.283815');
+    expect(balanceOf(lines, userAccount(accountId), 'USD')).toBe('91978.333815');
+    // The running balances (one row per user account and asset) follow every line exactly.
+    expect(await runningBalances()).toEqual({
+      [`${userAccount(accountId)} USD`]: '91978.333815',
+      [`${userAccount(accountId)} BTC-USD`]: '0.1234',
+    });
+    expect(await drift()).toEqual([]);
   });
 
-  test('an unbalanced journal is refused at commit', async () => {
+  test('running balances: a journal posted in one statement rolls them once; a rollback undoes it', async () => {
+    const before = await runningBalances();
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `WITH j AS (INSERT INTO ledger_journals (id, kind) VALUES ('one-statement', 'deposit') RETURNING id)
+         INSERT INTO ledger_entries (journal_id, account, asset, debit, credit)
+         SELECT j.id, l.account, 'USD', l.debit, l.credit FROM j,
+           (VALUES ($1, 3, 0), ($1, 4, 0), ('external', 0, 7)) AS l(account, debit, credit)`,
+        [userAccount(accountId)],
+      );
+      const inside = await client.query<{ balance: string }>(
+        `SELECT trim_scale(balance)::text AS balance FROM ledger_balances WHERE account = $1 AND asset = 'USD'`,
+        [userAccount(accountId)],
+      );
+      expect(inside.rows[0]?.balance).toBe('91985.333815');
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    expect(await runningBalances()).toEqual(before);
+    expect(await drift()).toEqual([]);
+  });
+
+  test('the drift view reports a running balance that disagrees with the lines', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `UPDATE ledger_balances SET balance = balance + 1 WHERE account = $1 AND asset = 'USD'`,
+        [userAccount(accountId)],
+      );
+      const { rows } = await client.query('SELECT account, asset FROM ledger_balance_drift');
+      expect(rows).toEqual([{ account: userAccount(accountId), asset: 'USD' }]);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+  });
+
+  test('an unbalanced journal is refused, and nothing of it is kept', async () => {
     const broken: Journal = {
       id: 'broken',
       kind: 'deposit',
@@ -135,6 +188,27 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker schema (real PostgreSQL)', () => {
       `SELECT count(*)::int AS n FROM ledger_journals WHERE id = 'broken'`,
     );
     expect(rows[0]).toEqual({ n: 0 });
+  });
+
+  test('a journal must balance within the statement that posts it (not only at commit)', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`INSERT INTO ledger_journals (id, kind) VALUES ('split', 'deposit')`);
+      await expect(
+        client.query(
+          `INSERT INTO ledger_entries (journal_id, account, asset, debit, credit)
+           VALUES ('split', $1, 'USD', 2, 0)`,
+          [userAccount(accountId)],
+        ),
+      ).rejects.toMatchObject({
+        code: '23514',
+        message: 'ledger journal split does not balance in USD',
+      });
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 
   test('a journal balanced in total but not per asset is refused', async () => {

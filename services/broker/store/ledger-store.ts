@@ -17,8 +17,9 @@ const journalValues = (journal: Journal) => [
 
 /**
  * Posts a journal once, in one statement: its id is the idempotency key (exec id, deposit
- * id), so a second post of the same id writes no entries and answers false. The deferred
- * trigger of migration 001 refuses the commit if any journal does not balance per asset.
+ * id), so a second post of the same id writes no entries and answers false. The statement
+ * trigger of migration 003 refuses lines that do not balance per journal and asset, and rolls
+ * the user accounts' running balances in the same statement.
  */
 export async function postJournal(tx: Tx, journal: Journal): Promise<boolean> {
   const { rowCount } = await tx.query(POST_JOURNAL, journalValues(journal));
@@ -30,32 +31,48 @@ export function queueJournal(tx: WriteTx, journal: Journal): void {
   tx.queue(POST_JOURNAL, journalValues(journal));
 }
 
-/** Balances of one ledger account per asset (debits minus credits), zero balances left out. */
+/**
+ * Balances of one user's ledger account per asset (debits minus credits), zero balances left
+ * out: one row per asset from the running balances of migration 003, whatever the history.
+ */
 export async function balancesOf(tx: Tx, account: string): Promise<Map<string, string>> {
+  if (!account.startsWith('user:')) throw new Error(`no running balance for ${account}`);
   const { rows } = await tx.query<{ asset: string; balance: string }>(
-    `SELECT asset, trim_scale(sum(debit) - sum(credit))::text AS balance
-       FROM ledger_entries WHERE account = $1 GROUP BY asset
-     HAVING sum(debit) <> sum(credit) ORDER BY asset`,
+    `SELECT asset, trim_scale(balance)::text AS balance
+       FROM ledger_balances WHERE account = $1 AND balance <> 0 ORDER BY asset`,
     [account],
   );
   return new Map(rows.map((r) => [r.asset, r.balance]));
 }
 
-/** The reconciliation query: Σdebits = Σcredits per asset and within every journal. */
+/**
+ * The reconciliation query: Σdebits = Σcredits per asset and within every journal, and every
+ * running balance equal to the sum of its account's lines.
+ */
 export async function reconcileLedger(tx: Tx): Promise<Reconciliation> {
-  const totals = await tx.query<{ asset: string; debits: string; credits: string; ok: boolean }>(
-    `SELECT asset, trim_scale(debits)::text AS debits, trim_scale(credits)::text AS credits,
-            balanced AS ok
-       FROM ledger_reconciliation ORDER BY asset`,
-  );
-  const unbalanced = await tx.query<{ journal_id: string }>(
-    `SELECT DISTINCT journal_id FROM (
-       SELECT journal_id FROM ledger_entries GROUP BY journal_id, asset
-       HAVING sum(debit) <> sum(credit)) j ORDER BY journal_id`,
-  );
+  const [totals, unbalanced, drift] = await Promise.all([
+    tx.query<{ asset: string; debits: string; credits: string; ok: boolean }>(
+      `SELECT asset, trim_scale(debits)::text AS debits, trim_scale(credits)::text AS credits,
+              balanced AS ok
+         FROM ledger_reconciliation ORDER BY asset`,
+    ),
+    tx.query<{ journal_id: string }>(
+      `SELECT DISTINCT journal_id FROM (
+         SELECT journal_id FROM ledger_entries GROUP BY journal_id, asset
+         HAVING sum(debit) <> sum(credit)) j ORDER BY journal_id`,
+    ),
+    tx.query<{ pair: string }>(
+      `SELECT account || ' ' || asset AS pair FROM ledger_balance_drift ORDER BY 1`,
+    ),
+  ]);
+  const driftedBalances = drift.rows.map((r) => r.pair);
   return {
-    balanced: unbalanced.rows.length === 0 && totals.rows.every((r) => r.ok),
+    balanced:
+      unbalanced.rows.length === 0 &&
+      driftedBalances.length === 0 &&
+      totals.rows.every((r) => r.ok),
     assets: totals.rows.map(({ asset, debits, credits }) => ({ asset, debits, credits })),
     unbalancedJournals: unbalanced.rows.map((r) => r.journal_id),
+    driftedBalances,
   };
 }
