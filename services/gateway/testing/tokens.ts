@@ -1,4 +1,5 @@
 import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { flipSignatureByte } from '../../../test/support/identity.js';
 
 /*
  * Token builders for gateway tests: a real RS256 key pair published as a JWKS, valid access
@@ -61,12 +62,7 @@ const header = { typ: 'at+jwt', kid: KID };
 
 /** Every forged or unacceptable token, by name; `canaryUrl` receives no request if all is well. */
 export function attackTokens(canaryUrl: string): [string, string][] {
-  const flipped = () => {
-    const t = accessToken();
-    const sig = Buffer.from(t.split('.')[2]!, 'base64url');
-    sig[10] = sig[10]! ^ 0x01;
-    return `${t.split('.').slice(0, 2).join('.')}.${sig.toString('base64url')}`;
-  };
+  const flipped = () => flipSignatureByte(accessToken());
   const evilJwk = { ...otherKeys.publicKey.export({ format: 'jwk' }), kid: 'evil' };
   return [
     ...['none', 'NONE', 'None', 'nOnE'].map((alg): [string, string] => [

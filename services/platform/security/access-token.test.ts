@@ -2,6 +2,7 @@ import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'nod
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { flipSignatureByte } from '../../../test/support/identity.js';
 import { bearerToken, createAccessTokenVerifier } from './access-token.js';
 import { type VerificationKey } from './jwks.js';
 import { createStaticKeySet, type KeySource } from './key-set.js';
@@ -83,15 +84,7 @@ const attacks: [string, () => string][] = [
     () => hs256({ ...attackHeader, alg: 'RS256' }, claims(), publicPem),
   ],
   ['RS512 (not pinned)', () => `${b64({ ...attackHeader, alg: 'RS512' })}.${b64(claims())}.AAAA`],
-  [
-    'flipped signature byte',
-    () => {
-      const t = good();
-      const sig = Buffer.from(t.split('.')[2]!, 'base64url');
-      sig[10] = sig[10]! ^ 0x01;
-      return `${t.split('.').slice(0, 2).join('.')}.${sig.toString('base64url')}`;
-    },
-  ],
+  ['flipped signature byte', () => flipSignatureByte(good())],
   [
     'signed by another key with our kid',
     () => rs256({ alg: 'RS256', ...attackHeader }, claims(), other.privateKey),
