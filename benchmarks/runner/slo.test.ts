@@ -72,6 +72,13 @@ describe('evaluateSlos', () => {
     expect(failed.map((c) => c.id)).toEqual([id]);
   });
 
+  test('a reference without a ratio limit is compared but not gated', () => {
+    const ungated: Scenario = { ...scenario, compareTo: { target: 'trading' } };
+    const checks = evaluateSlos(ungated, stats({}), stats({ target: 'trading', rps: 5000 }));
+    expect(checks.map((c) => c.id)).toEqual(['p99', 'throughput', 'errors']);
+    expect(checks.every((c) => c.passed)).toBe(true);
+  });
+
   test('a limit equal to the observation passes (gates are inclusive)', () => {
     const checks = evaluateSlos(scenario, stats({ p99: 40, rps: 800 }), stats({ rps: 800 / 0.6 }));
     expect(checks.every((c) => c.passed)).toBe(true);

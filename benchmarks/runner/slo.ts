@@ -80,14 +80,15 @@ export function evaluateSlos(scenario: Scenario, run: RunStats, reference?: RunS
   if (cmp && reference) {
     const c = compareRuns(run, reference);
     if (run.mode === 'closed') {
-      checks.push(
-        atLeast(
-          'ratio',
-          `throughput ratio vs ${cmp.target}`,
-          c.throughputRatio,
-          cmp.minThroughputRatio,
-        ),
-      );
+      if (cmp.minThroughputRatio !== undefined)
+        checks.push(
+          atLeast(
+            'ratio',
+            `throughput ratio vs ${cmp.target}`,
+            c.throughputRatio,
+            cmp.minThroughputRatio,
+          ),
+        );
     } else {
       if (cmp.maxAddedP50Ms !== undefined)
         checks.push(

@@ -43,6 +43,7 @@ describe('scenario registry', () => {
     expect(scenarios['orders-read']).toMatchObject({
       connections: 100,
       slo: { minRps: 4000, p99Ms: 40, maxErrorRate: 0 },
+      compareTo: { target: 'trading' },
     });
   });
 

@@ -32,11 +32,14 @@ export interface ScenarioSlo {
   readonly openModelP99Ms?: number;
 }
 
-/** A reference run in the same invocation: same request, same load, another target. */
+/**
+ * A reference run in the same invocation: same request, same load, another target. The
+ * comparison is always reported; only the limits that are set are gates.
+ */
 export interface ScenarioComparison {
   readonly target: BenchTarget;
   /** Throughput of the scenario's run ÷ the reference's (closed loop) must be at least this. */
-  readonly minThroughputRatio: number;
+  readonly minThroughputRatio?: number;
   /** Open model only: latency the scenario's target may add over the reference. */
   readonly maxAddedP50Ms?: number;
   readonly maxAddedP99Ms?: number;
