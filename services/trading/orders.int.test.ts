@@ -433,6 +433,15 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       });
       expect(second.json()).toMatchObject({ nextCursor: null });
       expect(second.json().items.map((o: { id: string }) => o.id)).toEqual([ids[0]]);
+      // A page that holds exactly what is left has no next page; a user with no orders gets [].
+      const exact = await app.inject({ url: '/api/v1/orders?limit=3', headers: auth(carol) });
+      expect(exact.json()).toMatchObject({ limit: 3, nextCursor: null });
+      expect(exact.json().items.map((o: { id: string }) => o.id)).toEqual([...ids].reverse());
+      const none = await app.inject({
+        url: '/api/v1/orders',
+        headers: auth({ id: `nobody-${randomUUID()}` }),
+      });
+      expect(none.json()).toEqual({ items: [], limit: 50, nextCursor: null });
       const clamped = await app.inject({
         url: '/api/v1/orders?limit=100000',
         headers: auth(carol),

@@ -24,7 +24,7 @@ export const readOrdersRoutes: FastifyPluginAsync = async (app) => {
       const nextCursor = JSON.stringify(page.next ? encodeCursor(page.next) : null);
       return reply
         .type('application/json; charset=utf-8')
-        .send(`{"items":[${page.items.join(',')}],"limit":${limit},"nextCursor":${nextCursor}}`);
+        .send(`{"items":[${page.items}],"limit":${limit},"nextCursor":${nextCursor}}`);
     },
   );
 

@@ -32,13 +32,20 @@ export async function findByClientOrderId(
 }
 
 export interface OrderPage {
-  /** Each order's view as JSON text (the `view` column, migration 003), newest first. */
-  readonly items: string[];
+  /**
+   * The orders' views (the `view` column, migration 003) newest first, as the members of a
+   * JSON array: JSON texts joined by commas, ready to be spliced between brackets.
+   */
+  readonly items: string;
   /** Where the next page starts, when there is one. */
   readonly next: OrderCursor | null;
 }
 
-/** Newest first, keyset-paginated on (created_at, id). */
+/**
+ * Newest first, keyset-paginated on (created_at, id). The page comes back as one row (the
+ * views joined by Postgres, the cursor of the last one): pg then parses one row instead of
+ * fifty-one, and only one timestamp is formatted.
+ */
 export async function listOwnOrders(
   pool: Pick<pg.Pool, 'query'>,
   userId: string,
@@ -51,19 +58,29 @@ export async function listOwnOrders(
     params.push(after.createdAt, after.id);
     where += ' AND (created_at, id) < ($3::timestamptz, $4::uuid)';
   }
-  const { rows } = await pool.query<{ id: string; view: string; cursor_at: string }>(
+  const { rows } = await pool.query<{
+    items: string;
+    fetched: number;
+    last_id: string | null;
+    last_at: string | null;
+  }>(
     prepared(
-      `SELECT id, view,
-            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-       FROM orders WHERE ${where}
-      ORDER BY created_at DESC, id DESC LIMIT $2`,
+      `WITH page AS (
+         SELECT id, view, created_at, row_number() OVER (ORDER BY created_at DESC, id DESC) AS n
+           FROM orders WHERE ${where}
+          ORDER BY created_at DESC, id DESC LIMIT $2)
+       SELECT coalesce(string_agg(view, ',' ORDER BY n) FILTER (WHERE n < $2), '') AS items,
+              count(*)::int AS fetched,
+              max(id::text) FILTER (WHERE n = $2 - 1) AS last_id,
+              max(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                FILTER (WHERE n = $2 - 1) AS last_at
+         FROM page`,
       params,
     ),
   );
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { items, fetched, last_id, last_at } = rows[0]!;
   return {
-    items: page.map((r) => r.view),
-    next: rows.length > limit && last ? { createdAt: last.cursor_at, id: last.id } : null,
+    items,
+    next: fetched > limit && last_id && last_at ? { createdAt: last_at, id: last_id } : null,
   };
 }
