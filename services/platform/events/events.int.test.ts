@@ -103,6 +103,35 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     return rows[0]!.n;
   }
 
+  test('services creating their queues at the same time all start (no deadlock escapes)', async () => {
+    const fresh = await createTestDatabase('events_queues');
+    const consumers: ServiceName[] = ['risk', 'user', 'notification', 'trading'];
+    const topics: EventTopic[] = [
+      'OrderFilled',
+      'OrderCanceled',
+      'OrderRejected',
+      'UserRegistered',
+    ];
+    const started = consumers.map((service) =>
+      createPgBossBus({ connectionString: fresh.url, service, consumersOf: () => consumers }),
+    );
+    try {
+      await Promise.all(started.map((b) => b.start()));
+      // Every service subscribes to every topic at once: 16 queues (and their dead-letter
+      // queues) created concurrently from four pools.
+      await Promise.all(started.flatMap((b) => topics.map((t) => b.subscribe(t, async () => {}))));
+      const admin = new pg.Pool({ connectionString: fresh.url, max: 1 });
+      const { rows } = await admin.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pgboss.queue',
+      );
+      await admin.end();
+      expect(rows[0]!.n).toBe(consumers.length * topics.length * 2);
+    } finally {
+      await Promise.all(started.map((b) => b.stop().catch(() => {})));
+      await fresh.drop();
+    }
+  });
+
   test('a rolled-back producer transaction leaves no event', async () => {
     const before = (await pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n as number;
     const client = await pool.connect();

@@ -26,6 +26,23 @@ export interface PgBossBusOptions {
   readonly onError?: (err: Error) => void;
 }
 
+/**
+ * pg-boss creates a queue as a table attached to its job table with a foreign key to its queue
+ * table. Two processes creating different queues at once (services starting together) can
+ * deadlock on those locks, and PostgreSQL then aborts one of them (40P01) after
+ * deadlock_timeout. Creation is idempotent, so the aborted one simply tries again.
+ */
+export async function retryOnDeadlock<T>(create: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 100 * attempt));
+    }
+  }
+}
+
 /** The queue of one consumer service for one topic; its dead letters go to `<queue>.dead`. */
 export function queueName(consumer: ServiceName, topic: EventTopic): string {
   return `${consumer}.${topic}`;
@@ -65,15 +82,17 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
     if (!p) {
       const dead = deadLetterQueueName(consumer, topic);
       p = (async () => {
-        await boss.createQueue(dead);
-        await boss.createQueue(name, {
-          name,
-          retryLimit: opts.retryLimit ?? 8,
-          retryDelay: opts.retryDelaySeconds ?? 1,
-          retryBackoff: true,
-          expireInSeconds: opts.expireInSeconds ?? 15,
-          deadLetter: dead,
-        });
+        await retryOnDeadlock(() => boss.createQueue(dead));
+        await retryOnDeadlock(() =>
+          boss.createQueue(name, {
+            name,
+            retryLimit: opts.retryLimit ?? 8,
+            retryDelay: opts.retryDelaySeconds ?? 1,
+            retryBackoff: true,
+            expireInSeconds: opts.expireInSeconds ?? 15,
+            deadLetter: dead,
+          }),
+        );
       })();
       // A failed creation is retried by the next caller instead of being cached.
       p.catch(() => ready.delete(name));
