@@ -68,7 +68,11 @@ export interface ServiceSpec {
   readonly calls?: readonly ServiceName[];
   /** Event topics this service writes to its outbox and relays to the bus. */
   readonly publishes?: readonly EventTopic[];
-  /** Event topics this service consumes from the bus (each effect applied once). */
+  /**
+   * Event topics this service consumes from the bus (each effect applied once). Producers
+   * queue every event for each consumer named here, so a service lists only what it really
+   * consumes; `createService` refuses to start a service whose wiring disagrees.
+   */
   readonly consumes?: readonly EventTopic[];
   readonly postgres: boolean;
   readonly redis: RedisUse;
@@ -279,7 +283,8 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     summary: 'Per-user inbox, live stream and webhooks from platform events',
     port: 4040,
     dependsOn: ['auth'],
-    consumes: ['OrderFilled', 'OrderCanceled', 'OrderRejected', 'RiskLimitBreached'],
+    // No `consumes` until the inbox consumer exists: the bus queues every event for each
+    // declared consumer, so a consumer that is only planned would pile up its queue forever.
     postgres: true,
     redis: 'none',
     env: [],

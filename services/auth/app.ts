@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createService, type BuildOptions, type ServiceDefinition } from '../platform/index.js';
+import { eventsPlugin } from '../platform/events/index.js';
 import { createAccessTokenIssuer } from './domain/access-token-issuer.js';
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from './domain/login-throttle.js';
 import { createPasswordHasher, type PasswordHasher } from './domain/password-hash.js';
@@ -26,7 +27,7 @@ export function authDefinition(options: AuthOptions = {}): ServiceDefinition<typ
     schema: configSchema,
     capabilities: {
       implemented: [
-        'POST /api/v1/auth/register (scrypt N=2^17 r=8 p=1; profile created in user in the same transaction, 503 and nothing kept when user is unreachable)',
+        'POST /api/v1/auth/register (scrypt N=2^17 r=8 p=1; UserRegistered in the outbox with the identity; the profile is created in user at once when it is up, from the event otherwise)',
         'POST /api/v1/auth/login (generic 401, dummy hash for unknown emails, per-account and per-IP back-off with Retry-After)',
         'POST /api/v1/auth/refresh (rotation; reuse revokes the family), POST /api/v1/auth/logout (revokes the family)',
         'GET /api/v1/auth/me',
@@ -38,7 +39,6 @@ export function authDefinition(options: AuthOptions = {}): ServiceDefinition<typ
         'password change and reset',
         'disabling accounts (the column exists; no route sets it)',
         'housekeeping of old login attempts and dead refresh families (statements exist, nothing schedules them)',
-        'outbox for profile creation (registration fails with 503 while user is down)',
       ],
     },
     identity: authIdentity,
@@ -54,6 +54,7 @@ export function authDefinition(options: AuthOptions = {}): ServiceDefinition<typ
           audience: config.JWT_AUDIENCE,
         }),
       };
+      await app.register(eventsPlugin);
       await app.register(registerRoute, { deps });
       await app.register(loginRoute, { deps });
       await app.register(refreshRoutes, { deps });

@@ -110,6 +110,8 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth service (real PostgreSQL)', () => {
   const login = (email: string, password = PASSWORD, ip = nextIp()) =>
     post('/api/v1/auth/login', { email, password }, ip);
   const email = () => `u-${randomUUID()}@example.com`;
+  const eventsFor = async (userId: string) =>
+    (await app.pg.query('SELECT topic, key, payload FROM outbox WHERE key = $1', [userId])).rows;
   const usersWithEmail = async (e: string) =>
     (await app.pg.query('SELECT id FROM users WHERE lower(email) = lower($1)', [e])).rowCount;
 
@@ -169,21 +171,47 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth service (real PostgreSQL)', () => {
       expect(res.json()).toMatchObject({ code: 'ALP_REQUEST_INVALID' });
     });
 
-    test('user answers 503 → 503 ALP_AUTH_REGISTRATION_UNAVAILABLE, no identity kept; retry works', async () => {
+    test('the identity and one UserRegistered event commit together', async () => {
+      const e = email();
+      const { id } = (await register(e)).json();
+      expect(await eventsFor(id)).toEqual([
+        {
+          topic: 'UserRegistered',
+          key: id,
+          payload: {
+            version: 1,
+            userId: id,
+            email: e,
+            roles: ['trader'],
+            occurredAt: expect.any(String),
+          },
+        },
+      ]);
+      // A refused registration (email taken) writes no event.
+      expect((await register(e.toUpperCase())).statusCode).toBe(409);
+      const { rows } = await app.pg.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE payload->>'email' ILIKE $1`,
+        [e],
+      );
+      expect(rows[0].n).toBe(1);
+    });
+
+    test('user answers 503 → still 201: the identity is kept and the event will create the profile', async () => {
       const e = email();
       userMode = 'fail';
+      let res;
       try {
-        const res = await register(e);
-        expect(res.statusCode).toBe(503);
-        expect(res.json()).toMatchObject({ code: 'ALP_AUTH_REGISTRATION_UNAVAILABLE' });
-        expect(await usersWithEmail(e)).toBe(0);
+        res = await register(e);
       } finally {
         userMode = 'ok';
       }
-      expect((await register(e)).statusCode).toBe(201);
+      expect(res.statusCode).toBe(201);
+      expect(await usersWithEmail(e)).toBe(1);
+      expect(await eventsFor(res.json().id)).toHaveLength(1);
+      expect((await login(e)).statusCode).toBe(200);
     });
 
-    test('user unreachable → 503, no identity kept', async () => {
+    test('user unreachable → 201 and the event is relayed to the bus for user', async () => {
       const down = await build(configFor(`http://127.0.0.1:${await freePort()}`), {
         logger: false,
         hasher,
@@ -196,9 +224,21 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth service (real PostgreSQL)', () => {
           url: '/api/v1/auth/register',
           payload: { email: e, password: PASSWORD },
         });
-        expect(res.statusCode).toBe(503);
-        expect(res.json()).toMatchObject({ code: 'ALP_AUTH_REGISTRATION_UNAVAILABLE' });
-        expect(await usersWithEmail(e)).toBe(0);
+        expect(res.statusCode).toBe(201);
+        const { id } = res.json();
+        // The relay marks the row published once user's queue holds it.
+        const deadline = Date.now() + 15_000;
+        let queued = 0;
+        while (Date.now() < deadline && queued === 0) {
+          const { rows } = await down.pg.query(
+            `SELECT count(*)::int AS n FROM pgboss.job
+              WHERE name = 'user.UserRegistered' AND data->'payload'->>'userId' = $1`,
+            [id],
+          );
+          queued = rows[0].n;
+          if (queued === 0) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(queued).toBe(1);
       } finally {
         await down.close();
       }

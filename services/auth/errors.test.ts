@@ -46,12 +46,6 @@ describe('auth route error registry', () => {
         'invalid service credential',
       ],
       ['ALP_AUTH_USER_NOT_FOUND', 'ALP_AUTH_USER_NOT_FOUND', 404, 'no such user'],
-      [
-        'ALP_AUTH_REGISTRATION_UNAVAILABLE',
-        'ALP_AUTH_REGISTRATION_UNAVAILABLE',
-        503,
-        'registration is unavailable, retry later',
-      ],
     ]);
   });
 });

@@ -13,8 +13,4 @@ export const authRouteErrors = defineErrors({
   ALP_AUTH_REFRESH_TOKEN_INVALID: { status: 401, message: 'the refresh token is invalid' },
   ALP_AUTH_SERVICE_CREDENTIAL_INVALID: { status: 401, message: 'invalid service credential' },
   ALP_AUTH_USER_NOT_FOUND: { status: 404, message: 'no such user' },
-  ALP_AUTH_REGISTRATION_UNAVAILABLE: {
-    status: 503,
-    message: 'registration is unavailable, retry later',
-  },
 });

@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import type { Tx } from '../platform/transaction.js';
 
 /** An identity as auth stores it (roles are authoritative here: they go into access tokens). */
 export interface AuthUser {
@@ -47,7 +48,7 @@ export async function findById(pool: Pool, id: string): Promise<AuthUser | undef
 
 /** Inserts inside the caller's transaction; a duplicate email rejects with pg code 23505. */
 export async function insertUser(
-  client: PoolClient,
+  client: Tx,
   email: string,
   passwordHash: string,
 ): Promise<AuthUser> {

@@ -19,7 +19,6 @@ describe.skipIf(!ADMIN_DATABASE_URL)('notification service (real PostgreSQL)', (
       PORT: 0,
       LOG_LEVEL: 'silent',
       DATABASE_URL: db.url,
-      BUS_DATABASE_URL: db.url,
       AUTH_URL: 'http://127.0.0.1:1',
       JWT_ISSUER: 'http://127.0.0.1:1',
       JWT_AUDIENCE: 'alphintra',

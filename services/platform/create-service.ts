@@ -7,7 +7,7 @@ import Fastify, {
 import fp from 'fastify-plugin';
 import type { Static, TObject } from '@sinclair/typebox';
 import type { ServiceName } from '../catalog.js';
-import { catalog, upstreamEnvVar, upstreamsOf } from '../catalog.js';
+import { catalog, upstreamEnvVar, upstreamsOf, usesBus } from '../catalog.js';
 import type { KitConfig } from './config.js';
 import { authPlugin, jwksFromAuth } from './plugins/auth.js';
 import type { KeySource, ServiceTokenSource } from './security/index.js';
@@ -144,6 +144,18 @@ export async function createService<S extends TObject>(
     profile: kit.ALPHINTRA_PROFILE ?? 'dev',
     ...def.capabilities,
   }));
-  app.register(def.routes, { config });
+  app.register(
+    async (scope, opts: { config: Readonly<Static<S>> }) => {
+      await def.routes(scope, opts);
+      // The catalog is what producers fan out to and what the deployment wires: a service
+      // that declares events but never starts the pipeline would leave its queues unread.
+      if (usesBus(spec) && !scope.hasDecorator('events')) {
+        throw new Error(
+          `${def.name}: the catalog says it publishes or consumes events, but its routes never register the events plugin`,
+        );
+      }
+    },
+    { config },
+  );
   return app;
 }

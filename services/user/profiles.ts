@@ -110,28 +110,42 @@ export async function setProfileRoles(
   return rows[0] && profileFromRow(rows[0]);
 }
 
+/** Who auth registered: what a profile is created from (the call and the event carry it). */
+export interface RegisteredUser {
+  readonly id: string;
+  readonly email: string;
+  readonly roles: readonly string[];
+}
+
 /**
- * Creates the profile of a user auth just registered; idempotent for the same id. A profile
- * with the same email but another id can only be left over from a registration auth rolled
- * back (auth holds the email unique while it calls), so it is replaced.
+ * Creates the profile of a user auth registered, inside the caller's transaction; idempotent
+ * for the same id (auth's call and its UserRegistered event both arrive). A profile with the
+ * same email but another id can only be left over from an identity auth no longer has, so it
+ * is replaced.
  */
+export async function createProfileIn(
+  tx: Tx,
+  user: RegisteredUser,
+): Promise<{ created: boolean; profile: Profile }> {
+  await tx.query('DELETE FROM profiles WHERE lower(email) = lower($2) AND user_id <> $1', [
+    user.id,
+    user.email,
+  ]);
+  const { rows } = await tx.query<Row>(
+    `INSERT INTO profiles (user_id, email, roles) VALUES ($1, $2, $3)
+     ON CONFLICT (user_id) DO NOTHING RETURNING ${PROFILE_COLUMNS}`,
+    [user.id, user.email, user.roles],
+  );
+  if (rows[0]) return { created: true, profile: profileFromRow(rows[0]) };
+  return { created: false, profile: (await findProfile(tx, user.id))! };
+}
+
+/** `createProfileIn` in a transaction of its own. */
 export function createProfile(
   pool: Pool,
-  user: { id: string; email: string; roles: readonly string[] },
+  user: RegisteredUser,
 ): Promise<{ created: boolean; profile: Profile }> {
-  return inTransaction(pool, async (c) => {
-    await c.query('DELETE FROM profiles WHERE lower(email) = lower($2) AND user_id <> $1', [
-      user.id,
-      user.email,
-    ]);
-    const { rows } = await c.query<Row>(
-      `INSERT INTO profiles (user_id, email, roles) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id) DO NOTHING RETURNING ${PROFILE_COLUMNS}`,
-      [user.id, user.email, user.roles],
-    );
-    if (rows[0]) return { created: true, profile: profileFromRow(rows[0]) };
-    return { created: false, profile: (await findProfile(c, user.id))! };
-  });
+  return inTransaction(pool, (tx) => createProfileIn(tx, user));
 }
 
 /**

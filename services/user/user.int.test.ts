@@ -18,8 +18,11 @@ import {
   createServiceTokenSource,
   createServiceTokenVerifier,
 } from '../platform/security/index.js';
-import { build } from './app.js';
-import { configSchema } from './config.js';
+import { build, definition } from './app.js';
+import { createService } from '../platform/index.js';
+import { applyOnce, createPgBossBus } from '../platform/events/index.js';
+import { userRegisteredHandler } from './events/user-registered.js';
+import { configSchema, type Config } from './config.js';
 
 const id = createTestIdentity();
 
@@ -359,6 +362,95 @@ describe.skipIf(!ADMIN_DATABASE_URL)('user service (real PostgreSQL)', () => {
   test('GET / lists implemented and pending capabilities', async () => {
     const res = await app.inject({ url: '/' });
     expect(res.json()).toMatchObject({ service: 'user', pending: expect.any(Array) });
-    expect(res.json().implemented).toHaveLength(6);
+    expect(res.json().implemented).toHaveLength(7);
+  });
+
+  describe('UserRegistered (consumed from the bus)', () => {
+    const event = (userId: string, email: string, payload: Record<string, unknown> = {}) => ({
+      id: randomUUID(),
+      topic: 'UserRegistered' as const,
+      key: userId,
+      source: 'auth' as const,
+      occurredAt: new Date().toISOString(),
+      payload: { version: 1, userId, email, roles: ['trader'], ...payload },
+    });
+
+    test('an event published on the real bus creates the profile', async () => {
+      const userId = randomUUID();
+      const producer = createPgBossBus({ connectionString: db.url, service: 'auth' });
+      await producer.start();
+      try {
+        await producer.publish([event(userId, `${userId}@example.com`)]);
+      } finally {
+        await producer.stop();
+      }
+      const deadline = Date.now() + 15_000;
+      let status = 0;
+      while (Date.now() < deadline) {
+        status = (
+          await app.inject({
+            url: '/api/v1/users/me',
+            headers: bearer({ id: userId, roles: ['trader'] }),
+          })
+        ).statusCode;
+        if (status === 200) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(200);
+    });
+
+    test('applied once: a redelivery and the direct call from auth leave one profile', async () => {
+      const userId = randomUUID();
+      const e = event(userId, `${userId}@example.com`);
+      const apply = () => applyOnce(app.pg, 'user', e.id, (tx) => userRegisteredHandler(tx, e));
+      expect(await apply()).toBe('applied');
+      expect(await apply()).toBe('duplicate');
+      expect((await createProfile(userId, `${userId}@example.com`)).statusCode).toBe(200);
+      const { rows } = await app.pg.query(
+        'SELECT count(*)::int AS n FROM profiles WHERE user_id = $1',
+        [userId],
+      );
+      expect(rows[0].n).toBe(1);
+    });
+
+    test.each([
+      ['no userId', { userId: undefined }],
+      ['a userId that is not a uuid', { userId: "1' OR '1'='1" }],
+      ['no email', { email: undefined }],
+      ['an unknown role', { roles: ['root'] }],
+      ['no roles', { roles: [] }],
+    ])(
+      'a payload with %s is refused (retried, then dead-lettered) and creates nothing',
+      async (_n, bad) => {
+        const userId = randomUUID();
+        const e = event(userId, `${userId}@example.com`, bad);
+        await expect(
+          applyOnce(app.pg, 'user', e.id, (tx) => userRegisteredHandler(tx, e)),
+        ).rejects.toThrow(/UserRegistered without/);
+        const seen = await app.pg.query('SELECT 1 FROM processed_events WHERE event_id = $1', [
+          e.id,
+        ]);
+        expect(seen.rowCount).toBe(0);
+        expect(
+          (
+            await app.inject({
+              url: '/api/v1/users/me',
+              headers: bearer({ id: userId, roles: ['trader'] }),
+            })
+          ).statusCode,
+        ).toBe(404);
+      },
+    );
+
+    test('a service whose catalog entry consumes events must start the pipeline, or it does not start', async () => {
+      let scope: FastifyInstance | undefined;
+      const unwired = createService(
+        { ...definition, routes: async (s) => void (scope = s) },
+        app.config as unknown as Config,
+        { logger: false, keys: id.keys },
+      );
+      await expect(unwired).rejects.toThrow(/never register the events plugin/);
+      await scope?.close();
+    });
   });
 });

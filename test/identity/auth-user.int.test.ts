@@ -14,8 +14,9 @@ import { createTestIdentity, jwtAttacks } from '../support/identity.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
 /*
- * auth and user as two real processes over real HTTP: registration creates the profile in user
- * (auth signs its own service token), user verifies access tokens with the JWKS it fetches from
+ * auth and user as two real processes over real HTTP and a shared event bus: registration
+ * creates the profile in user (auth signs its own service token; the UserRegistered event
+ * covers the time user is down), user verifies access tokens with the JWKS it fetches from
  * auth, and user's role change trades its SERVICE_CREDENTIAL for a service token at auth.
  */
 
@@ -53,6 +54,7 @@ async function http(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown,
 describe.skipIf(!ADMIN_DATABASE_URL)('auth + user as two processes', () => {
   let authDb: TestDatabase;
   let userDb: TestDatabase;
+  let busDb: TestDatabase;
   let dir: string;
   let auth: ServiceProcess;
   let user: ServiceProcess;
@@ -60,7 +62,11 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth + user as two processes', () => {
   let userPort: number;
 
   beforeAll(async () => {
-    [authDb, userDb] = await Promise.all([createTestDatabase('auth'), createTestDatabase('user')]);
+    [authDb, userDb, busDb] = await Promise.all([
+      createTestDatabase('auth'),
+      createTestDatabase('user'),
+      createTestDatabase('bus'),
+    ]);
     dir = await mkdtemp(path.join(tmpdir(), 'alp-identity-'));
     const keyFile = path.join(dir, 'jwt.pem');
     await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
@@ -70,7 +76,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth + user as two processes', () => {
     userEnv = {
       ...common,
       DATABASE_URL: userDb.url,
-      BUS_DATABASE_URL: userDb.url,
+      BUS_DATABASE_URL: busDb.url,
       AUTH_URL: `http://127.0.0.1:${authPort}`,
       SERVICE_CREDENTIAL: credential('user'),
     };
@@ -78,7 +84,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth + user as two processes', () => {
     auth = await startServiceProcess('auth', authPort, {
       ...common,
       DATABASE_URL: authDb.url,
-      BUS_DATABASE_URL: authDb.url,
+      BUS_DATABASE_URL: busDb.url,
       USER_URL: `http://127.0.0.1:${userPort}`,
       SERVICE_CREDENTIAL: credential('auth'),
       SERVICE_CREDENTIAL_MASTER: MASTER,
@@ -88,7 +94,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth + user as two processes', () => {
   });
   afterAll(async () => {
     await Promise.all([auth?.stop(), user?.stop()]);
-    await Promise.all([authDb?.drop(), userDb?.drop()]);
+    await Promise.all([authDb?.drop(), userDb?.drop(), busDb?.drop()]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -174,18 +180,23 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth + user as two processes', () => {
     expect(refreshed.body.user).toEqual({ id: u.id, roles: ['trader', 'risk-officer'] });
   });
 
-  test('user down → register answers 503 and leaves no identity; back up → register works', async () => {
+  test('user down → register still answers 201 and login works; back up → user creates the profile from UserRegistered', async () => {
     await user.stop();
     const email = `d-${randomUUID()}@example.com`;
     const password = 'a long enough passphrase';
     const reg = await http('POST', `${auth.url}/api/v1/auth/register`, { email, password });
-    expect(reg.status).toBe(503);
-    expect(reg.body).toMatchObject({ code: 'ALP_AUTH_REGISTRATION_UNAVAILABLE' });
+    expect(reg.status).toBe(201);
     const login = await http('POST', `${auth.url}/api/v1/auth/login`, { email, password });
-    expect(login.status).toBe(401);
+    expect(login.status).toBe(200);
     user = await startServiceProcess('user', userPort, userEnv);
-    expect(
-      (await http('POST', `${auth.url}/api/v1/auth/register`, { email, password })).status,
-    ).toBe(201);
+    // Nobody calls user for this profile again: only the event can create it.
+    const deadline = Date.now() + 20_000;
+    let me = await http('GET', `${user.url}/api/v1/users/me`, undefined, login.body.accessToken);
+    while (me.status === 404 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      me = await http('GET', `${user.url}/api/v1/users/me`, undefined, login.body.accessToken);
+    }
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: reg.body.id, email, roles: ['trader'] });
   });
 });

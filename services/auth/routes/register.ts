@@ -4,7 +4,9 @@ import { withExtras } from '../../platform/index.js';
 import { passwordProblems } from '../domain/password-policy.js';
 import { authRouteErrors } from '../errors.js';
 import type { AuthDeps } from '../session.js';
-import { insertUser } from '../users.js';
+import { insertUser, type AuthUser } from '../users.js';
+import { queueAll, type OutboxMessage } from '../../platform/events/index.js';
+import { inTransaction } from '../../platform/transaction.js';
 
 export const credentialsBody = Type.Object(
   {
@@ -16,14 +18,27 @@ export const credentialsBody = Type.Object(
 );
 export type Credentials = Static<typeof credentialsBody>;
 
+/** The UserRegistered event (payload version 1): what user needs to create the profile. */
+export function userRegistered(user: AuthUser): OutboxMessage {
+  return {
+    topic: 'UserRegistered',
+    key: user.id,
+    payload: {
+      version: 1,
+      userId: user.id,
+      email: user.email,
+      roles: user.roles,
+      occurredAt: user.createdAt.toISOString(),
+    },
+  };
+}
+
 /**
- * `POST /api/v1/auth/register`. The user's profile is created in the user service inside the
- * same database transaction that inserts the identity: if the user service is unreachable or
- * refuses, the transaction rolls back and the client gets 503 ALP_AUTH_REGISTRATION_UNAVAILABLE
- * with no identity left behind (no outbox yet: the event pipeline lands with the trading issue).
- * The opposite leftover (a profile whose identity rolled back because the commit failed after
- * the call) is harmless: nobody can log in as it, and the user service replaces a profile with
- * the same email when auth registers that email again.
+ * `POST /api/v1/auth/register`. The identity and its UserRegistered event commit together
+ * (outbox), so the user service gets the profile even when it is down right now: it
+ * consumes the event when it is back. After the commit, auth also asks user to create the
+ * profile at once, so that in the usual case it exists when the client gets 201; that call
+ * is best effort, and the event makes it certain (both create the profile idempotently).
  */
 export const registerRoute: FastifyPluginAsync<{ deps: AuthDeps }> = async (app, { deps }) => {
   app.post<{ Body: Credentials }>(
@@ -36,40 +51,37 @@ export const registerRoute: FastifyPluginAsync<{ deps: AuthDeps }> = async (app,
         throw withExtras(new authRouteErrors.ALP_AUTH_PASSWORD_WEAK(), { reasons: problems });
       }
       const hash = await deps.hasher.hash(request.body.password);
-      const client = await app.pg.connect();
-      try {
-        await client.query('BEGIN');
-        const user = await insertUser(client, email, hash).catch((err: unknown) => {
+      const user = await inTransaction(app.pg, async (tx) => {
+        const created = await insertUser(tx, email, hash).catch((err: unknown) => {
           if ((err as { code?: string }).code === '23505') {
             throw new authRouteErrors.ALP_AUTH_EMAIL_TAKEN();
           }
           throw err;
         });
-        await app.services
-          .call('user', {
-            method: 'POST',
-            path: '/internal/users',
-            body: { id: user.id, email: user.email, roles: user.roles },
-            context: request,
-          })
-          .catch((err: unknown) => {
-            request.log.warn({ err }, 'profile creation failed; registration rolled back');
-            throw new authRouteErrors.ALP_AUTH_REGISTRATION_UNAVAILABLE();
-          });
-        await client.query('COMMIT');
-        reply.code(201);
-        return {
-          id: user.id,
-          email: user.email,
-          roles: user.roles,
-          createdAt: user.createdAt.toISOString(),
-        };
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+        queueAll(tx, [userRegistered(created)]);
+        return created;
+      });
+      app.events.nudge();
+      await app.services
+        .call('user', {
+          method: 'POST',
+          path: '/internal/users',
+          body: { id: user.id, email: user.email, roles: user.roles },
+          context: request,
+        })
+        .catch((err: unknown) => {
+          request.log.warn(
+            { err, userId: user.id },
+            'profile not created at once; the user service will create it from UserRegistered',
+          );
+        });
+      reply.code(201);
+      return {
+        id: user.id,
+        email: user.email,
+        roles: user.roles,
+        createdAt: user.createdAt.toISOString(),
+      };
     },
   );
 };
