@@ -51,6 +51,12 @@ test('the trading error registry is honest: ids equal keys, statuses and message
       503,
       'the broker did not answer; retry with the same Idempotency-Key X',
     ],
+    [
+      'ALP_ORDERS_CHECK_UNAVAILABLE',
+      'ALP_ORDERS_CHECK_UNAVAILABLE',
+      503,
+      'risk or the market price did not answer for a resumed order; retry with the same Idempotency-Key X',
+    ],
   ]);
   expect(Object.values(REJECT_REASONS)).toEqual([
     'ALP_ORDERS_RISK_UNAVAILABLE',

@@ -26,6 +26,11 @@ export const tradingErrors = defineErrors({
     status: 503,
     message: 'the broker did not answer; retry with the same Idempotency-Key',
   },
+  ALP_ORDERS_CHECK_UNAVAILABLE: {
+    status: 503,
+    message:
+      'risk or the market price did not answer for a resumed order; retry with the same Idempotency-Key',
+  },
 });
 
 /**

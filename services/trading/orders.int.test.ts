@@ -328,14 +328,64 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       expect(await ordersWithKey(key)).toBe(1);
     });
 
-    test('once routed, a resumed order goes back to the broker even if risk is now down', async () => {
+    test('a new order asks the broker nothing before sending it (no lookup on the hot path)', async () => {
+      const before = fake.broker.lookups.length;
+      expect((await place(market)).json()).toMatchObject({ status: 'Filled' });
+      expect(fake.broker.lookups.length).toBe(before);
+    });
+
+    test('the broker took the order but its answer was lost: the retry finishes it from the broker, even with risk down', async () => {
+      const key = randomUUID();
+      const cid = clientOrderIdFor(alice.id, key);
+      fake.broker.mode = 'lost-answer';
+      const first = await place(market, key);
+      expect(first.statusCode).toBe(503);
+      expect(first.json()).toMatchObject({ code: 'ALP_ORDERS_BROKER_UNAVAILABLE' });
+      fake.broker.mode = 'fill';
+      fake.risk.mode = 'down';
+      const riskCalls = fake.risk.calls.length;
+      const retry = await place(market, key);
+      expect(retry.statusCode).toBe(201);
+      expect(retry.json()).toMatchObject({ status: 'Filled', cumQty: '10', reason: null });
+      expect(fake.broker.lookups).toContain(cid);
+      // Finished from the broker's record: risk was not asked again, nothing sent twice.
+      expect(fake.risk.calls.length).toBe(riskCalls);
+      expect(fake.broker.orders.filter((o) => o.clientOrderId === cid).length).toBe(1);
+    });
+
+    test('a resumed order the broker never saw is never rejected for want of risk: 503, then filled once risk answers', async () => {
       const key = randomUUID();
       fake.broker.mode = 'down';
       expect((await place(market, key)).statusCode).toBe(503);
       fake.broker.mode = 'fill';
       fake.risk.mode = 'down';
+      const resumed = await place(market, key);
+      expect(resumed.statusCode).toBe(503);
+      expect(resumed.headers['retry-after']).toBe('1');
+      expect(resumed.json()).toMatchObject({ code: 'ALP_ORDERS_CHECK_UNAVAILABLE' });
+      const { rows } = await pool.query('SELECT status FROM orders WHERE idempotency_key = $1', [
+        key,
+      ]);
+      expect(rows).toEqual([{ status: 'PendingNew' }]);
+      fake.risk.mode = 'approve';
       const retry = await place(market, key);
-      expect(retry.json()).toMatchObject({ status: 'Filled', reason: null });
+      expect(retry.statusCode).toBe(201);
+      expect(retry.json()).toMatchObject({ status: 'Filled' });
+    });
+
+    test('a resumed order whose broker cannot be asked stays PendingNew (503), nothing decided', async () => {
+      const key = randomUUID();
+      fake.broker.mode = 'down';
+      expect((await place(market, key)).statusCode).toBe(503);
+      const riskCalls = fake.risk.calls.length;
+      const resumed = await place(market, key);
+      expect(resumed.statusCode).toBe(503);
+      expect(resumed.json()).toMatchObject({ code: 'ALP_ORDERS_BROKER_UNAVAILABLE' });
+      expect(fake.risk.calls.length).toBe(riskCalls);
+      const { rows } = await pool.query('SELECT status FROM orders WHERE idempotency_key = $1', [
+        key,
+      ]);
+      expect(rows).toEqual([{ status: 'PendingNew' }]);
     });
 
     test('the reconciler finishes an order whose client never retried', async () => {

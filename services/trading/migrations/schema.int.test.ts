@@ -24,6 +24,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
       '003_order_view',
       '004_order_view_columns',
       '005_orders_unanswered_index',
+      '006_drop_routed_at',
     ]);
   });
   afterAll(async () => {
@@ -55,7 +56,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
   test('applying the migrations again changes nothing', async () => {
     expect(await migrate(pool, await loadMigrations(migrationsDir('trading')))).toEqual({
       applied: [],
-      current: '005',
+      current: '006',
     });
   });
 
@@ -92,7 +93,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
       updatedAt: '2026-03-04T05:06:08.123Z',
     });
     // Writes of columns the view does not show leave it alone; any shown column rebuilds it.
-    await pool.query(`UPDATE orders SET view = 'stale', routed_at = now() WHERE id = $1`, [id]);
+    await pool.query(`UPDATE orders SET view = 'stale', claimed_at = now() WHERE id = $1`, [id]);
     expect((await pool.query('SELECT view FROM orders WHERE id = $1', [id])).rows[0].view).toBe(
       'stale',
     );

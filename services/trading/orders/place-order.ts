@@ -9,18 +9,12 @@ import { parseOrderRequest } from '../domain/order-request.js';
 import { isTerminal } from '../domain/order-transitions.js';
 import { REJECT_REASONS, tradingErrors } from '../errors.js';
 import { applyReports, type TradingReport } from '../store/order-apply.js';
-import {
-  claimOrder,
-  findByKey,
-  markRouted,
-  releaseClaim,
-  takeOverClaim,
-} from '../store/order-claim.js';
+import { claimOrder, findByKey, releaseClaim, takeOverClaim } from '../store/order-claim.js';
 import { orderView, type OrderRow } from '../store/order-row.js';
 import { inTransaction } from '../../platform/transaction.js';
 import { brokerReports } from '../upstreams/broker-reports.js';
-import { referencePrice, submitToBroker } from '../upstreams/broker-calls.js';
-import { checkRisk } from '../upstreams/risk-check.js';
+import { findAtBroker, referencePrice, submitToBroker } from '../upstreams/broker-calls.js';
+import { checkRisk, type RiskVerdict } from '../upstreams/risk-check.js';
 import { clientOrderIdFor } from './client-order-id.js';
 import type { FlowSettings } from './flow-settings.js';
 
@@ -55,9 +49,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * POST /api/v1/orders: validate, claim the idempotency key by creating the order (PendingNew)
- * with its audit entry, ask risk (fail closed), route to the broker, apply its answer, and
- * store the response with the final state, each step in its own transaction. A request
- * whose process died is resumed by the client's retry with the same key.
+ * with its audit entry, ask risk (fail closed), send it to the broker, then apply its answer
+ * and store the response with the final state in one transaction. A request whose process
+ * died is resumed by the client's retry with the same key (or by the reconciler).
  */
 export async function placeOrder(
   app: FastifyInstance,
@@ -91,7 +85,9 @@ export async function placeOrder(
     requestHash,
     order: parsed.order,
   });
-  if (claim.created) return processOrder(app, settings, claim.row, input.context, quote);
+  if (claim.created) {
+    return processOrder(app, settings, claim.row, input.context, { firstAttempt: true, quote });
+  }
 
   const waitUntil = Date.now() + settings.duplicateWaitMs;
   let row: OrderRow | undefined = claim.row;
@@ -145,49 +141,88 @@ async function finish(
   };
 }
 
+/**
+ * How this attempt at an order came about. Only the attempt that created the order knows the
+ * broker has never seen it; any later one (the client's retry after a lost answer, the
+ * reconciler after a crash) must ask the broker first.
+ */
+export type Attempt =
+  | {
+      readonly firstAttempt: true;
+      /** The reference price already asked for (a new market order). */
+      readonly quote?: Promise<string | undefined>;
+    }
+  | { readonly firstAttempt: false };
+
+const RESUMED: Attempt = { firstAttempt: false };
+
+function brokerUnavailable(app: FastifyInstance, row: OrderRow, err: unknown): never {
+  app.log.warn({ err, orderId: row.id }, 'broker outcome unknown');
+  throw Object.assign(new tradingErrors.ALP_ORDERS_BROKER_UNAVAILABLE(), {
+    headers: { 'retry-after': '1' },
+  });
+}
+
+/**
+ * Takes an order from where it is to an answer. A new order is priced, checked by risk (fail
+ * closed: no answer is a rejection) and sent to the broker. A resumed PendingNew order may
+ * already be at the broker, so the broker is asked first; if it does not hold the order, the
+ * order goes through risk again (risk answers once per order id), but a missing answer from
+ * risk or the market is then a 503 to retry, never a rejection: trading rejects on its own
+ * only an order it knows the broker never saw. Nothing is written before the broker call, so
+ * the common path costs the claim and the final update.
+ */
 export async function processOrder(
   app: FastifyInstance,
   settings: FlowSettings,
   row: OrderRow,
   context: CallContext | undefined,
-  /** The reference price already asked for (a new market order); asked here otherwise. */
-  quote?: Promise<string | undefined>,
+  attempt: Attempt = RESUMED,
 ): Promise<PlaceOrderResult> {
   if (isTerminal(row.status)) return finish(app, row, [], 'trading');
-  // Once routed, the broker may hold the order: only the broker decides from then on.
-  if (row.status === 'PendingNew' && row.routed_at === null) {
+  if (row.status === 'PendingNew') {
+    if (!attempt.firstAttempt) {
+      const held = await findAtBroker(app, row, context, settings.brokerTimeoutMs);
+      if (held.kind === 'answer') return finish(app, row, brokerReports(held.answer), 'broker');
+      if (held.kind === 'unknown') {
+        await releaseClaim(app.pg, row.id);
+        brokerUnavailable(app, row, held.error);
+      }
+    }
     const view = orderView(row);
     // A limit order is checked at its limit price (the worst it can trade at); a market
     // order at the broker's current ask (buy) or bid (sell).
     const price =
       view.limitPrice ??
-      (await (quote ?? referencePrice(app, row.symbol, row.side, context, settings.riskTimeoutMs)));
-    if (price === undefined) {
-      return finish(
-        app,
-        row,
-        [{ kind: 'rejected', reason: REJECT_REASONS.priceUnavailable }],
-        'trading',
-      );
-    }
-    const verdict = await checkRisk(
-      app,
-      {
-        userId: row.user_id,
-        orderId: row.id,
-        symbol: row.symbol,
-        side: row.side,
-        quantity: view.quantity,
-        price,
-      },
-      context,
-      settings.riskTimeoutMs,
-    );
+      (await ((attempt.firstAttempt && attempt.quote) ||
+        referencePrice(app, row.symbol, row.side, context, settings.riskTimeoutMs)));
+    const verdict: RiskVerdict =
+      price === undefined
+        ? { approved: false, unavailable: true, code: REJECT_REASONS.priceUnavailable }
+        : await checkRisk(
+            app,
+            {
+              userId: row.user_id,
+              orderId: row.id,
+              symbol: row.symbol,
+              side: row.side,
+              quantity: view.quantity,
+              price,
+            },
+            context,
+            settings.riskTimeoutMs,
+          );
     if (!verdict.approved) {
-      return finish(app, row, [{ kind: 'rejected', reason: verdict.code }], 'risk');
+      if ('unavailable' in verdict && !attempt.firstAttempt) {
+        await releaseClaim(app.pg, row.id);
+        throw Object.assign(new tradingErrors.ALP_ORDERS_CHECK_UNAVAILABLE(), {
+          headers: { 'retry-after': '1' },
+        });
+      }
+      const actor = verdict.code === REJECT_REASONS.priceUnavailable ? 'trading' : 'risk';
+      return finish(app, row, [{ kind: 'rejected', reason: verdict.code }], actor);
     }
   }
-  if (row.routed_at === null) await markRouted(app.pg, row.id);
   const outcome = await submitToBroker(app, row, context, settings.brokerTimeoutMs);
   switch (outcome.kind) {
     case 'answer':
@@ -195,10 +230,7 @@ export async function processOrder(
     case 'refused':
       return finish(app, row, [{ kind: 'rejected', reason: outcome.code }], 'broker');
     case 'unknown':
-      app.log.warn({ err: outcome.error, orderId: row.id }, 'broker outcome unknown');
       await releaseClaim(app.pg, row.id);
-      throw Object.assign(new tradingErrors.ALP_ORDERS_BROKER_UNAVAILABLE(), {
-        headers: { 'retry-after': '1' },
-      });
+      return brokerUnavailable(app, row, outcome.error);
   }
 }

@@ -119,10 +119,3 @@ export async function releaseClaim(pool: pg.Pool, orderId: string): Promise<void
     [orderId],
   );
 }
-
-/** Records that the order is about to be sent to the broker (committed before the call). */
-export async function markRouted(pool: Db, orderId: string): Promise<void> {
-  await pool.query(
-    prepared('UPDATE orders SET routed_at = now() WHERE id = $1 AND routed_at IS NULL', [orderId]),
-  );
-}

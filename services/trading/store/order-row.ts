@@ -26,7 +26,6 @@ export interface OrderRow {
   claimed_at: string;
   /** claimed_at in epoch milliseconds (-Infinity once a claim was released). */
   claimed_at_ms: number;
-  routed_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -35,7 +34,7 @@ export const ORDER_COLUMNS = `id, user_id, idempotency_key, client_order_id, req
   side, type, quantity::text, limit_price::text, status, cum_qty::text, leaves_qty::text,
   cum_notional::text, avg_px::text, reason, response_status, response_body,
   claimed_at::text AS claimed_at, (extract(epoch FROM claimed_at) * 1000)::float8 AS claimed_at_ms,
-  routed_at, created_at, updated_at`;
+  created_at, updated_at`;
 
 /** An order on the wire: decimals as canonical strings (no trailing zeros). */
 export interface OrderView {

@@ -3,11 +3,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 /*
  * Tiny stand-ins for risk and broker at the trading service's outer edge, speaking exactly
  * their contracts (POST /internal/risk/check; POST /internal/broker/orders, .../cancel,
- * GET /api/v1/market/quotes). Tests switch their behaviour and read what they received.
+ * GET /internal/broker/orders/:clientOrderId, GET /api/v1/market/quotes). Tests switch their behaviour and read what they received.
  */
 
 export type RiskMode = 'approve' | 'reject' | 'down';
-export type BrokerMode = 'fill' | 'rest' | 'reject' | 'down';
+/** `lost-answer`: the broker takes the order (fills it) but its answer never arrives (503). */
+export type BrokerMode = 'fill' | 'rest' | 'reject' | 'down' | 'lost-answer';
 
 export interface FakeUpstreams {
   readonly riskUrl: string;
@@ -17,6 +18,8 @@ export interface FakeUpstreams {
     mode: BrokerMode;
     orders: Record<string, unknown>[];
     cancels: string[];
+    /** Client order ids asked for on GET /internal/broker/orders/:clientOrderId. */
+    lookups: string[];
     /** Symbols asked for on GET /api/v1/market/quotes, one entry per call. */
     quoteCalls: string[];
     /** When set, quotes carry it as `validUntil` (as the broker does on a wall-time clock). */
@@ -38,7 +41,7 @@ async function listen(app: FastifyInstance): Promise<string> {
 export async function startFakeUpstreams(): Promise<FakeUpstreams> {
   const state: Pick<FakeUpstreams, 'risk' | 'broker'> = {
     risk: { mode: 'approve', calls: [] },
-    broker: { mode: 'fill', orders: [], cancels: [], quoteCalls: [] },
+    broker: { mode: 'fill', orders: [], cancels: [], lookups: [], quoteCalls: [] },
   };
   const risk = Fastify();
   risk.post('/internal/risk/check', async (request, reply) => {
@@ -97,7 +100,23 @@ export async function startFakeUpstreams(): Promise<FakeUpstreams> {
       };
     }
     known.set(cid, answer);
+    if (state.broker.mode === 'lost-answer') return reply.code(503).send({ code: 'LOST' });
     return answer;
+  });
+  broker.get('/internal/broker/orders/:cid', async (request, reply) => {
+    const cid = (request.params as { cid: string }).cid;
+    if (typeof (request.query as { userId?: unknown }).userId !== 'string')
+      return reply.code(400).send();
+    state.broker.lookups.push(cid);
+    if (state.broker.mode === 'down') return reply.code(503).send({ code: 'DOWN' });
+    const seen = known.get(cid);
+    if (!seen) {
+      return reply
+        .code(404)
+        .type('application/problem+json')
+        .send({ status: 404, code: 'ALP_BROKER_ORDER_NOT_FOUND' });
+    }
+    return seen;
   });
   broker.post('/internal/broker/orders/:cid/cancel', async (request, reply) => {
     const cid = (request.params as { cid: string }).cid;

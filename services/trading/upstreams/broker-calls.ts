@@ -72,6 +72,26 @@ export function submitToBroker(
   );
 }
 
+/**
+ * What the broker holds under the order's client order id: its answer, `refused` when it
+ * holds nothing (ALP_BROKER_ORDER_NOT_FOUND), or `unknown` when it could not be asked.
+ */
+export function findAtBroker(
+  app: FastifyInstance,
+  row: OrderRow,
+  context: CallContext | undefined,
+  timeoutMs: number,
+): Promise<BrokerOutcome> {
+  const cid = encodeURIComponent(row.client_order_id);
+  return brokerCall(
+    app,
+    `/internal/broker/orders/${cid}?userId=${encodeURIComponent(row.user_id)}`,
+    undefined,
+    context,
+    timeoutMs,
+  );
+}
+
 export function cancelAtBroker(
   app: FastifyInstance,
   row: OrderRow,
