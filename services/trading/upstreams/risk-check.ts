@@ -52,7 +52,7 @@ export async function checkRisk(
     }
     app.log.warn({ body: res.body }, 'risk answered something that is not a verdict');
   } catch (err) {
-    app.log.warn({ err, orderId: input.orderId }, 'risk check failed; rejecting the order');
+    app.log.warn({ err, orderId: input.orderId }, 'risk check failed; no verdict (fail closed)');
   }
   return { approved: false, unavailable: true, code: 'ALP_ORDERS_RISK_UNAVAILABLE' };
 }
