@@ -8,10 +8,11 @@ import {
   type TestDatabase,
 } from '../../test/support/database.js';
 import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
-import { createPgBossBus } from '../platform/events/index.js';
 import { parseConfig } from '../platform/index.js';
-import { build } from './app.js';
-import { configSchema } from './config.js';
+import { build, definition } from './app.js';
+import { createService } from '../platform/index.js';
+import { createPgBossBus, eventsPlugin } from '../platform/events/index.js';
+import { configSchema, type Config } from './config.js';
 import { clientOrderIdFor } from './orders/client-order-id.js';
 import {
   FILL_PRICE,
@@ -43,6 +44,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
     let app: FastifyInstance;
     let fake: FakeUpstreams;
     let pool: pg.Pool;
+    let config: Config;
 
     beforeAll(async () => {
       [db, busDb, fake] = await Promise.all([
@@ -50,7 +52,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
         createTestDatabase('trading_bus'),
         startFakeUpstreams(),
       ]);
-      const config = parseConfig(configSchema, {
+      config = parseConfig(configSchema, {
         SERVICE_NAME: 'trading',
         PORT: 0,
         LOG_LEVEL: 'silent',
@@ -539,6 +541,55 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       expect(new Set(items.map((o) => (o as { status?: string }).status))).toEqual(
         new Set(['Filled', 'New', 'Canceled', 'Rejected']),
       );
+    });
+
+    test('event housekeeping runs on its own: old published outbox rows and old event ids go, the rest stays', async () => {
+      const day = 24 * 60 * 60 * 1000;
+      const oldEvent = randomUUID();
+      const { rows } = await pool.query<{ id: string }>(
+        `INSERT INTO outbox (topic, key, payload, created_at, published_at) VALUES
+           ('OrderFilled', 'housekeeping', '{}', $1, $1),
+           ('OrderFilled', 'housekeeping', '{}', now(), now()) RETURNING id`,
+        [new Date(Date.now() - 8 * day)],
+      );
+      await pool.query(
+        `INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ('trading', $1, $2)`,
+        [oldEvent, new Date(Date.now() - 31 * day)],
+      );
+      // A second trading instance whose first sweep comes 10 ms after start.
+      let scope: FastifyInstance | undefined;
+      const other = await createService(
+        {
+          ...definition,
+          routes: async (s) => {
+            scope = s;
+            await s.register(eventsPlugin, {
+              handlers: { ExecutionReported: async () => {} },
+              housekeeping: { firstAfterMs: 10 },
+            });
+          },
+        },
+        config,
+        { logger: false, keys: identity.keys },
+      );
+      try {
+        const gone = await until('the first sweep', async () => {
+          const left = await pool.query(`SELECT 1 FROM processed_events WHERE event_id = $1`, [
+            oldEvent,
+          ]);
+          return left.rowCount === 0 ? true : undefined;
+        });
+        expect(gone).toBe(true);
+        const left = await pool.query<{ id: string }>(
+          `SELECT id FROM outbox WHERE key = 'housekeeping' ORDER BY created_at`,
+        );
+        expect(left.rows).toEqual([{ id: rows[1]!.id }]);
+        const metrics = await other.inject({ url: '/metrics' });
+        expect(metrics.body).toMatch(/events_pruned_total\{[^}]*table="outbox"[^}]*\} [1-9]/);
+        expect(await scope!.events.prune()).toEqual({ outbox: 0, processedEvents: 0 });
+      } finally {
+        await other.close();
+      }
     });
 
     test('ExecutionReported from the bus fills a resting order once, however often it arrives', async () => {

@@ -9,6 +9,7 @@ import {
 import type { EventTopic, ServiceName } from '../../catalog.js';
 import { applyOnce } from './inbox.js';
 import { enqueue } from './outbox.js';
+import { pruneEventTables } from './housekeeping.js';
 import { createPgBossBus } from './pg-boss-bus.js';
 import { createRelay } from './relay.js';
 import type { EventBus, EventEnvelope } from './types.js';
@@ -130,6 +131,55 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
       await Promise.all(started.map((b) => b.stop().catch(() => {})));
       await fresh.drop();
     }
+  });
+
+  test('housekeeping prunes published outbox rows and old event ids only, in batches', async () => {
+    const tag = randomUUID();
+    const day = 24 * 60 * 60 * 1000;
+    const now = Date.now();
+    // 12,000 rows published 8 days ago (more than two batches), one published yesterday, one
+    // never published though 40 days old; event ids processed 31 days ago and yesterday.
+    await pool.query(
+      `INSERT INTO outbox (topic, key, payload, created_at, published_at)
+       SELECT 'OrderFilled', $1, '{}', $2, $2 FROM generate_series(1, 12000)`,
+      [tag, new Date(now - 8 * day)],
+    );
+    await pool.query(
+      `INSERT INTO outbox (topic, key, payload, created_at, published_at) VALUES
+         ('OrderFilled', $1, '{"keep":"recent"}', $2, $2),
+         ('OrderFilled', $1, '{"keep":"unpublished"}', $3, NULL)`,
+      [tag, new Date(now - day), new Date(now - 40 * day)],
+    );
+    const old = randomUUID();
+    const recent = randomUUID();
+    await pool.query(
+      `INSERT INTO processed_events (consumer, event_id, processed_at) VALUES
+         ('risk', $1, $3), ('risk', $2, $4)`,
+      [old, recent, new Date(now - 31 * day), new Date(now - day)],
+    );
+    const result = await pruneEventTables(pool, { outbox: true, processedEvents: true });
+    expect(result.outbox).toBeGreaterThanOrEqual(12_000);
+    expect(result.processedEvents).toBeGreaterThanOrEqual(1);
+    const kept = await pool.query<{ keep: string }>(
+      `SELECT payload->>'keep' AS keep FROM outbox WHERE key = $1 ORDER BY 1`,
+      [tag],
+    );
+    expect(kept.rows.map((r) => r.keep)).toEqual(['recent', 'unpublished']);
+    const ids = await pool.query<{ event_id: string }>(
+      'SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])',
+      [[old, recent]],
+    );
+    expect(ids.rows.map((r) => r.event_id)).toEqual([recent]);
+    // A service that only consumes (or only publishes) leaves the other table alone.
+    await pool.query(
+      `INSERT INTO outbox (topic, key, payload, created_at, published_at)
+       VALUES ('OrderFilled', $1, '{}', $2, $2)`,
+      [tag, new Date(now - 8 * day)],
+    );
+    expect(await pruneEventTables(pool, { outbox: false, processedEvents: true })).toEqual({
+      outbox: 0,
+      processedEvents: 0,
+    });
   });
 
   test('a rolled-back producer transaction leaves no event', async () => {

@@ -11,3 +11,9 @@ export {
 export { eventsPlugin, type EventEffect, type Events, type EventsPluginOptions } from './plugin.js';
 export { createRelay, type Relay, type RelayMetrics, type RelayOptions } from './relay.js';
 export type { EventBus, EventEnvelope, EventHandler } from './types.js';
+export {
+  DEFAULT_RETENTION,
+  pruneEventTables,
+  type PruneResult,
+  type Retention,
+} from './housekeeping.js';

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { WriteTx } from '../transaction.js';
 import { catalog, type EventTopic, type ServiceName } from '../../catalog.js';
 import { applyOnce } from './inbox.js';
+import { pruneEventTables, type PruneResult, type Retention } from './housekeeping.js';
 import { createPgBossBus } from './pg-boss-bus.js';
 import { createRelay, type Relay } from './relay.js';
 import type { EventBus, EventEnvelope } from './types.js';
@@ -15,6 +16,12 @@ export interface EventsPluginOptions {
   /** The bus (default: pg-boss on BUS_DATABASE_URL). Tests may pass their own. */
   readonly bus?: EventBus;
   readonly relay?: { readonly batchSize?: number; readonly idleMs?: number };
+  /** Pruning of published outbox rows and old processed event ids (see housekeeping.ts). */
+  readonly housekeeping?: {
+    readonly firstAfterMs?: number;
+    readonly intervalMs?: number;
+    readonly retention?: Retention;
+  };
 }
 
 export interface Events {
@@ -23,6 +30,8 @@ export interface Events {
   readonly relay: Relay | null;
   /** Publish soon: call after committing a transaction that enqueued events. */
   nudge(): void;
+  /** Prunes the event tables now (it also runs on a timer: first after a minute, then hourly). */
+  prune(): Promise<PruneResult>;
 }
 
 declare module 'fastify' {
@@ -57,6 +66,11 @@ export const eventsPlugin = fp<EventsPluginOptions>(
     const dead = m.counter('events_dead_lettered_total', 'Events dead-lettered', ['topic']);
     const relayFailures = m.counter('events_relay_failures_total', 'Failed relay batches');
     const lag = m.gauge('events_relay_lag_seconds', 'Age of the oldest unpublished outbox row');
+    const pruned = m.counter(
+      'events_pruned_total',
+      'Rows deleted from the event tables after their retention',
+      ['table'],
+    );
 
     let bus = opts.bus;
     if (!bus) {
@@ -90,10 +104,27 @@ export const eventsPlugin = fp<EventsPluginOptions>(
           })
         : null;
 
+    // Housekeeping: the outbox and the inbox would otherwise grow by every event for ever.
+    const tables = { outbox: relay !== null, processedEvents: consumes.length > 0 };
+    const prune = async (): Promise<PruneResult> => {
+      const r = await pruneEventTables(app.pg, tables, opts.housekeeping?.retention);
+      pruned.inc({ table: 'outbox' }, r.outbox);
+      pruned.inc({ table: 'processed_events' }, r.processedEvents);
+      if (r.outbox + r.processedEvents > 0) app.log.info(r, 'pruned old event rows');
+      return r;
+    };
+    let sweeping: Promise<unknown> = Promise.resolve();
+    const sweep = () => {
+      sweeping = prune().catch((err: unknown) =>
+        app.log.warn({ err }, 'event housekeeping failed; retried next time'),
+      );
+    };
+
     app.decorate('events', {
       bus,
       relay,
       nudge: () => relay?.nudge(),
+      prune,
     } satisfies Events);
 
     const b = bus;
@@ -113,6 +144,16 @@ export const eventsPlugin = fp<EventsPluginOptions>(
       });
     }
     relay?.start();
+
+    const first = setTimeout(sweep, opts.housekeeping?.firstAfterMs ?? 60_000);
+    const every = setInterval(sweep, opts.housekeeping?.intervalMs ?? 60 * 60_000);
+    first.unref();
+    every.unref();
+    app.addHook('onClose', async () => {
+      clearTimeout(first);
+      clearInterval(every);
+      await sweeping;
+    });
   },
   {
     name: 'alphintra-events',
