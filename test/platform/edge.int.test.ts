@@ -39,6 +39,12 @@ interface StatusService {
 interface StatusData {
   allReady: boolean;
   discovery?: { ok: boolean; registered?: number; error?: string };
+  events?: {
+    ok: boolean;
+    waiting?: number;
+    deadLettered?: number;
+    queues?: { name: string; waiting: number }[];
+  };
   services: StatusService[];
 }
 
@@ -416,5 +422,47 @@ describe.skipIf(!DATABASE_URL)(
       console.log(`breaker closed ${Date.now() - startedAt} ms after risk was ready`);
       expect(closed.status).toBe(200);
     }, 150_000);
+
+    test('user down: registration still succeeds, status shows the UserRegistered waiting; user back → profile, queue drained', async () => {
+      const stop = await p.cli(['service', 'stop', 'user', '--json'], 60_000);
+      expect(stop.exitCode, stop.stderr).toBe(0);
+      const email = `bus-${randomUUID()}@example.com`;
+      const password = 'a long enough passphrase';
+      const reg = await http('POST', `${p.url('auth')}/api/v1/auth/register`, {
+        body: { email, password },
+      });
+      expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+      const waiting = await waitFor('the event queued for user', 15_000, async () => {
+        const ev = (await status()).events;
+        return ev?.ok &&
+          (ev.queues ?? []).some((q) => q.name === 'user.UserRegistered' && q.waiting > 0)
+          ? ev
+          : undefined;
+      });
+      expect(waiting).toMatchObject({ ok: true, deadLettered: 0 });
+      expect((await p.cli(['status'], 30_000)).stdout).toMatch(
+        /Events: \d+ waiting \(user\.UserRegistered \d+\)/,
+      );
+
+      const start = await p.cli(['service', 'start', 'user', '--json'], 90_000);
+      expect(start.exitCode, start.stderr).toBe(0);
+      const login = await http('POST', `${p.url('auth')}/api/v1/auth/login`, {
+        body: { email, password },
+      });
+      const token = (login.body as { accessToken: string }).accessToken;
+      const me = await waitFor('the profile created from the event', 20_000, async () => {
+        const r = await http('GET', `${p.url('user')}/api/v1/users/me`, { token });
+        return r.status === 200 ? r : undefined;
+      });
+      expect(me.body).toMatchObject({ id: (reg.body as { id: string }).id, email });
+      const drained = await waitFor('user.UserRegistered drained', 15_000, async () => {
+        const ev = (await status()).events;
+        return ev?.ok &&
+          !(ev.queues ?? []).some((q) => q.name === 'user.UserRegistered' && q.waiting > 0)
+          ? ev
+          : undefined;
+      });
+      expect(drained.deadLettered).toBe(0);
+    }, 180_000);
   },
 );

@@ -1,6 +1,11 @@
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
-import { formatUptime, renderStatus } from '../../cli/lib/runtime/local/render-status.js';
+import { summarizeQueues } from '../../cli/lib/runtime/local/bus-view.js';
+import {
+  formatUptime,
+  renderEvents,
+  renderStatus,
+} from '../../cli/lib/runtime/local/render-status.js';
 import { notRunning, type PlatformStatus } from '../../cli/lib/runtime/local/status.js';
 
 const plain = new Chalk({ level: 0 });
@@ -75,5 +80,38 @@ describe('formatUptime', () => {
     [3725, '1h02m'],
   ])('%s -> %s', (s, expected) => {
     expect(formatUptime(s)).toBe(expected);
+  });
+});
+
+describe('renderEvents', () => {
+  const queue = (name: string, waiting: number, oldestWaitingS = 0) => ({
+    name,
+    waiting,
+    active: 0,
+    failed: 0,
+    oldestWaitingS,
+  });
+
+  test('a drained bus is one short line', () => {
+    expect(renderEvents(summarizeQueues([]), plain)).toBe('Events: 0 waiting; 0 dead-lettered');
+  });
+
+  test('waiting deliveries name their queues and the oldest wait; dead letters are counted apart', () => {
+    const events = summarizeQueues([
+      queue('notification.OrderFilled', 21576, 3725),
+      queue('risk.OrderFilled', 823, 4),
+      queue('risk.OrderFilled.dead', 2, 9000),
+    ]);
+    expect(events).toMatchObject({ waiting: 22399, deadLettered: 2, oldestWaitingS: 3725 });
+    expect(renderEvents(events, plain)).toBe(
+      'Events: 22399 waiting (notification.OrderFilled 21576, risk.OrderFilled 823), oldest 1h02m; ' +
+        '2 dead-lettered (risk.OrderFilled.dead 2)',
+    );
+  });
+
+  test('a bus that cannot be read says why', () => {
+    expect(renderEvents({ ok: false, error: 'ECONNREFUSED' }, plain)).toBe(
+      'Events: the bus could not be read (ECONNREFUSED)',
+    );
   });
 });

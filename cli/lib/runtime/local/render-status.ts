@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { renderTable } from '../../output/table.js';
+import type { EventsView } from './bus-view.js';
 import type { PlatformStatus } from './status.js';
 
 export function formatUptime(s: number | null): string {
@@ -63,6 +64,7 @@ export function renderStatus(status: PlatformStatus, c: ChalkInstance): string {
             : c.yellow(`Discovery: could not be read (${status.discovery.error})`),
         ]
       : []),
+    ...(status.events ? [renderEvents(status.events, c)] : []),
     ...(status.memory?.services
       ? [
           `Memory: services RSS ${status.memory.services.rssMiB} MiB (PSS ${status.memory.services.pssMiB} MiB)` +
@@ -74,4 +76,18 @@ export function renderStatus(status: PlatformStatus, c: ChalkInstance): string {
     `Home: ${status.home}${status.mode ? ` (${status.mode}${status.phase === 'starting' ? ', starting' : ''})` : ''}`,
   ].filter((l): l is string => l !== undefined);
   return [table, '', ...footer].join('\n');
+}
+
+/** One line on the event bus: what waits for a consumer and what was dead-lettered. */
+export function renderEvents(events: EventsView, c: ChalkInstance): string {
+  if (!events.ok) return c.yellow(`Events: the bus could not be read (${events.error})`);
+  const waitingQueues = events.queues.filter((q) => !q.name.endsWith('.dead') && q.waiting > 0);
+  const deadQueues = events.queues.filter((q) => q.name.endsWith('.dead') && q.waiting > 0);
+  const list = (qs: typeof events.queues) =>
+    qs.length > 0 ? ` (${qs.map((q) => `${q.name} ${q.waiting}`).join(', ')})` : '';
+  const waiting =
+    `${events.waiting} waiting${list(waitingQueues)}` +
+    (events.waiting > 0 ? `, oldest ${formatUptime(events.oldestWaitingS)}` : '');
+  const dead = `${events.deadLettered} dead-lettered${list(deadQueues)}`;
+  return `Events: ${waiting}; ${events.deadLettered > 0 ? c.yellow(dead) : dead}`;
 }

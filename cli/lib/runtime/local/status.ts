@@ -1,5 +1,6 @@
 import { SERVICE_NAMES, type ServiceName } from '../../../../services/catalog.js';
 import { LOCAL_HOST } from './env-context.js';
+import { readEvents, type EventsView } from './bus-view.js';
 import { readDiscovery, type DiscoveryView, type RegisteredView } from './discovery-view.js';
 import { isAlive } from './liveness.js';
 import { memoryOf, postmasterTree, type MemoryUse } from './memory.js';
@@ -52,6 +53,8 @@ export interface PlatformStatus {
   services: ServiceStatus[];
   /** Whether the discovery registry could be read (and why not); absent when not running. */
   discovery?: { ok: true; registered: number } | { ok: false; error: string };
+  /** The event bus: deliveries waiting per queue and dead letters; absent when not running. */
+  events?: EventsView;
 }
 
 /** A URL with any password replaced, for display. */
@@ -75,6 +78,8 @@ export async function statusOf(
   // Read in parallel with the probes; bounded by its own budget, never fails the command.
   const discoveryRead: Promise<DiscoveryView | undefined> =
     paths && state.postgres ? readDiscovery(state, paths) : Promise.resolve(undefined);
+  const eventsRead: Promise<EventsView | undefined> =
+    paths && state.postgres ? readEvents(state, paths) : Promise.resolve(undefined);
   const instances = await Promise.all(
     state.instances.map(async (i) => {
       const alive = isAlive(i.pid);
@@ -113,7 +118,7 @@ export async function statusOf(
       instances: own,
     };
   });
-  const discovery = await discoveryRead;
+  const [discovery, events] = await Promise.all([discoveryRead, eventsRead]);
   if (discovery?.ok) {
     for (const s of services) s.registered = discovery.instances.get(s.name) ?? [];
   }
@@ -152,6 +157,7 @@ export async function statusOf(
           }
         : { ok: false as const, error: discovery.error },
     }),
+    ...(events && { events }),
   };
 }
 
