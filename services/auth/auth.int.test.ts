@@ -18,6 +18,7 @@ import {
   createStaticKeySet,
 } from '../platform/security/index.js';
 import { build } from './app.js';
+import { EAGER_PROFILE_TIMEOUT_MS } from './routes/register.js';
 import { configSchema } from './config.js';
 import { buildJwks } from './domain/jwks-document.js';
 import { createPasswordHasher } from './domain/password-hash.js';
@@ -47,7 +48,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth service (real PostgreSQL)', () => {
   let config: ReturnType<typeof parseConfig<typeof configSchema>>;
   // The user service at the network edge: checks the service token and records the calls.
   let userStub: FastifyInstance;
-  let userMode: 'ok' | 'fail' = 'ok';
+  let userMode: 'ok' | 'fail' | 'hang' = 'ok';
   const profiles: { caller: string; requestId: unknown; body: unknown }[] = [];
   let ipSeq = 0;
   const nextIp = () => `10.0.0.${++ipSeq}`;
@@ -68,6 +69,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth service (real PostgreSQL)', () => {
     userStub.post('/internal/users', async (req, reply) => {
       const caller = await verifier.verify(req.headers.authorization?.slice(7));
       if (userMode === 'fail') return reply.code(503).send({ code: 'ALP_PLATFORM_UNAVAILABLE' });
+      if (userMode === 'hang') return new Promise(() => undefined);
       profiles.push({
         caller: caller.service,
         requestId: req.headers['x-request-id'],
@@ -209,6 +211,23 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth service (real PostgreSQL)', () => {
       expect(await usersWithEmail(e)).toBe(1);
       expect(await eventsFor(res.json().id)).toHaveLength(1);
       expect((await login(e)).statusCode).toBe(200);
+    });
+
+    test('user hangs → 201 once the eager call gives up (2 s), not after the 5 s default', async () => {
+      const e = email();
+      userMode = 'hang';
+      const started = Date.now();
+      let res;
+      try {
+        res = await register(e);
+      } finally {
+        userMode = 'ok';
+      }
+      const ms = Date.now() - started;
+      expect(res.statusCode).toBe(201);
+      expect(ms).toBeGreaterThanOrEqual(EAGER_PROFILE_TIMEOUT_MS - 100);
+      expect(ms).toBeLessThan(4_500);
+      expect(await eventsFor(res.json().id)).toHaveLength(1);
     });
 
     test('user unreachable → 201 and the event is relayed to the bus for user', async () => {

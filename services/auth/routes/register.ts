@@ -18,6 +18,9 @@ export const credentialsBody = Type.Object(
 );
 export type Credentials = Static<typeof credentialsBody>;
 
+/** How long registration waits for user to create the profile at once (the event follows). */
+export const EAGER_PROFILE_TIMEOUT_MS = 2_000;
+
 /** The UserRegistered event (payload version 1): what user needs to create the profile. */
 export function userRegistered(user: AuthUser): OutboxMessage {
   return {
@@ -67,6 +70,8 @@ export const registerRoute: FastifyPluginAsync<{ deps: AuthDeps }> = async (app,
           method: 'POST',
           path: '/internal/users',
           body: { id: user.id, email: user.email, roles: user.roles },
+          // A hung user service must not hold the registration: the event covers it.
+          timeoutMs: EAGER_PROFILE_TIMEOUT_MS,
           context: request,
         })
         .catch((err: unknown) => {
