@@ -133,6 +133,44 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     }
   });
 
+  test('a backlog drains at once: a full batch is followed by the next fetch, not a polling interval', async () => {
+    const fresh = await createTestDatabase('events_drain');
+    const producer = createPgBossBus({
+      connectionString: fresh.url,
+      service: 'trading',
+      consumersOf: () => ['risk'],
+    });
+    // A 10 s polling interval: draining 300 events 50 at a time, one fetch per interval,
+    // would take 50 s.
+    const consumer = createPgBossBus({
+      connectionString: fresh.url,
+      service: 'risk',
+      consumersOf: () => ['risk'],
+      batchSize: 50,
+      pollingIntervalSeconds: 10,
+    });
+    try {
+      await producer.start();
+      await consumer.start();
+      const events = Array.from({ length: 300 }, (_, i) => ({
+        id: randomUUID(),
+        topic: 'OrderExpired' as const,
+        key: `k${i}`,
+        source: 'trading' as const,
+        occurredAt: new Date().toISOString(),
+        payload: { i },
+      }));
+      await producer.publish(events);
+      const seen = new Set<string>();
+      await consumer.subscribe('OrderExpired', async (e) => void seen.add(e.id));
+      await until('all 300 delivered', async () => (seen.size === 300 ? true : undefined), 8_000);
+      expect(seen.size).toBe(300);
+    } finally {
+      await Promise.all([producer.stop(), consumer.stop()].map((p) => p.catch(() => {})));
+      await fresh.drop();
+    }
+  });
+
   test('housekeeping prunes published outbox rows and old event ids only, in batches', async () => {
     const tag = randomUUID();
     const day = 24 * 60 * 60 * 1000;

@@ -121,12 +121,13 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
     async subscribe(topic, handler: EventHandler) {
       await ensureQueue(opts.service, topic);
       const name = queueName(opts.service, topic);
-      await boss.work<EventEnvelope>(
+      const batchSize = opts.batchSize ?? 50;
+      // Set once work() answers; a batch fetched before that simply waits its interval.
+      const worker: { id?: string } = {};
+      worker.id = await boss.work<EventEnvelope>(
         name,
         {
-          // pg-boss waits a polling interval after every fetch, even a full one: batches keep
-          // a backlog moving (one job per fetch would drain 2 events a second).
-          batchSize: opts.batchSize ?? 50,
+          batchSize,
           includeMetadata: true,
           pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5,
         },
@@ -141,6 +142,10 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
               await boss.fail(name, job.id, { message: String((err as Error).message ?? err) });
             }
           }
+          // pg-boss waits a polling interval after every fetch, even a full one, which caps a
+          // queue at batchSize per interval (100 events/s): a backlog would only grow under
+          // load. A full batch means more may wait, so the worker fetches again at once.
+          if (jobs.length >= batchSize && worker.id !== undefined) boss.notifyWorker(worker.id);
         },
       );
     },
