@@ -7,7 +7,8 @@ import {
   type TestDatabase,
 } from '../../../test/support/database.js';
 import type { EventTopic, ServiceName } from '../../catalog.js';
-import { applyOnce } from './inbox.js';
+import { applyAllOnce, applyOnce } from './inbox.js';
+import type { WriteTx } from '../transaction.js';
 import { enqueue } from './outbox.js';
 import { pruneEventTables } from './housekeeping.js';
 import { createPgBossBus } from './pg-boss-bus.js';
@@ -342,6 +343,58 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
       ),
     );
     expect(results.sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate']);
+  });
+
+  test('a batch is applied in one transaction; a poisoned event in it fails alone, the rest apply once', async () => {
+    const producerBus = bus('trading', ['no-code']);
+    await producerBus.start();
+    const consumerBus = bus('no-code', ['no-code'], { retryLimit: 0 });
+    await consumerBus.start();
+    const events: EventEnvelope[] = Array.from({ length: 10 }, (_, i) => ({
+      id: randomUUID(),
+      topic: 'OrderRejected',
+      key: null,
+      source: 'trading',
+      occurredAt: new Date().toISOString(),
+      payload: { poison: i === 4 },
+    }));
+    await producerBus.publish(events);
+    const effect = async (tx: WriteTx, e: EventEnvelope) => {
+      if (e.payload.poison) throw new Error('poison');
+      await tx.query('INSERT INTO effects (event_id, consumer) VALUES ($1, $2)', [e.id, 'no-code']);
+    };
+    const batches: number[] = [];
+    const oneByOne: string[] = [];
+    await consumerBus.subscribe(
+      'OrderRejected',
+      async (e) => {
+        oneByOne.push(e.id);
+        await applyOnce(pool, 'no-code', e.id, (tx) => effect(tx, e));
+      },
+      {
+        batch: async (batch) => {
+          batches.push(batch.length);
+          await applyAllOnce(pool, 'no-code', batch, effect);
+        },
+      },
+    );
+    const good = events.filter((e) => !e.payload.poison).map((e) => e.id);
+    const applied = await until('the nine good events', async () => {
+      const { rows } = await pool.query<{ event_id: string }>(
+        `SELECT event_id FROM effects WHERE consumer = 'no-code' AND event_id = ANY($1::uuid[])`,
+        [events.map((e) => e.id)],
+      );
+      return rows.length === 9 ? rows.map((r) => r.event_id) : undefined;
+    });
+    expect(applied.sort()).toEqual([...good].sort());
+    // The batch was tried whole, rolled back for the poison, then applied one by one.
+    expect(batches[0]).toBe(10);
+    expect([...oneByOne].sort()).toEqual(events.map((e) => e.id).sort());
+    // A redelivered batch records nothing twice.
+    expect(await applyAllOnce(pool, 'no-code', events.slice(0, 4), effect)).toEqual({
+      applied: 0,
+      duplicate: 4,
+    });
   });
 
   test('an event that keeps failing is dead-lettered after the retry limit', async () => {

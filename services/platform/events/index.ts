@@ -1,5 +1,5 @@
 /** The event pipeline: transactional outbox, relay, bus adapter, once-only consumers. */
-export { applyOnce, type InboxResult } from './inbox.js';
+export { applyAllOnce, applyOnce, type InboxResult } from './inbox.js';
 export { enqueue, enqueueAll, queueAll, type OutboxMessage, type TxClient } from './outbox.js';
 export {
   catalogConsumersOf,
@@ -10,7 +10,7 @@ export {
 } from './pg-boss-bus.js';
 export { eventsPlugin, type EventEffect, type Events, type EventsPluginOptions } from './plugin.js';
 export { createRelay, type Relay, type RelayMetrics, type RelayOptions } from './relay.js';
-export type { EventBus, EventEnvelope, EventHandler } from './types.js';
+export type { BatchEventHandler, EventBus, EventEnvelope, EventHandler } from './types.js';
 export {
   DEFAULT_RETENTION,
   pruneEventTables,

@@ -118,12 +118,24 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
       if (jobs.length > 0) await boss.insert(jobs);
     },
 
-    async subscribe(topic, handler: EventHandler) {
+    async subscribe(topic, handler: EventHandler, options) {
       await ensureQueue(opts.service, topic);
       const name = queueName(opts.service, topic);
       const batchSize = opts.batchSize ?? 50;
       // Set once work() answers; a batch fetched before that simply waits its interval.
       const worker: { id?: string } = {};
+      const oneByOne = async (jobs: readonly PgBoss.JobWithMetadata<EventEnvelope>[]) => {
+        // In queue order; a failing event is failed alone (retried, then dead-lettered) and
+        // the rest of the batch is completed by pg-boss on return.
+        for (const job of jobs) {
+          try {
+            await handler(job.data);
+          } catch (err) {
+            if (job.retryCount >= job.retryLimit) opts.onDeadLetter?.(topic, job.data, err);
+            await boss.fail(name, job.id, { message: String((err as Error).message ?? err) });
+          }
+        }
+      };
       worker.id = await boss.work<EventEnvelope>(
         name,
         {
@@ -132,16 +144,22 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
           pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5,
         },
         async (jobs) => {
-          // One by one, in queue order; a failing event is failed alone (retried, then
-          // dead-lettered) and the rest of the batch is completed by pg-boss on return.
-          for (const job of jobs) {
-            try {
-              await handler(job.data);
-            } catch (err) {
-              if (job.retryCount >= job.retryLimit) opts.onDeadLetter?.(topic, job.data, err);
-              await boss.fail(name, job.id, { message: String((err as Error).message ?? err) });
-            }
+          let done = false;
+          if (options?.batch && jobs.length > 1) {
+            // All at once (one transaction for the consumer); on any failure, one by one.
+            done = await options.batch(jobs.map((j) => j.data)).then(
+              () => true,
+              (err: unknown) => {
+                opts.onError?.(
+                  Object.assign(new Error(`${name}: batch failed, applying one by one`), {
+                    cause: err,
+                  }),
+                );
+                return false;
+              },
+            );
           }
+          if (!done) await oneByOne(jobs);
           // pg-boss waits a polling interval after every fetch, even a full one, which caps a
           // queue at batchSize per interval (100 events/s): a backlog would only grow under
           // load. A full batch means more may wait, so the worker fetches again at once.

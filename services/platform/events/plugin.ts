@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { WriteTx } from '../transaction.js';
 import { catalog, type EventTopic, type ServiceName } from '../../catalog.js';
-import { applyOnce } from './inbox.js';
+import { applyAllOnce, applyOnce } from './inbox.js';
 import { pruneEventTables, type PruneResult, type Retention } from './housekeeping.js';
 import { createPgBossBus } from './pg-boss-bus.js';
 import { createRelay, type Relay } from './relay.js';
@@ -136,12 +136,22 @@ export const eventsPlugin = fp<EventsPluginOptions>(
 
     for (const topic of consumes) {
       const effect = handlers[topic]!;
-      await bus.subscribe(topic, async (event) => {
-        const result = await applyOnce(app.pg, service, event.id, (client) =>
-          effect(client, event),
-        );
-        consumed.inc({ topic, result });
-      });
+      await bus.subscribe(
+        topic,
+        async (event) => {
+          const result = await applyOnce(app.pg, service, event.id, (client) =>
+            effect(client, event),
+          );
+          consumed.inc({ topic, result });
+        },
+        {
+          batch: async (events) => {
+            const r = await applyAllOnce(app.pg, service, events, effect);
+            consumed.inc({ topic, result: 'applied' }, r.applied);
+            consumed.inc({ topic, result: 'duplicate' }, r.duplicate);
+          },
+        },
+      );
     }
     relay?.start();
 

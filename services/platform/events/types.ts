@@ -19,6 +19,12 @@ export interface EventEnvelope<P extends Record<string, unknown> = Record<string
 export type EventHandler = (event: EventEnvelope) => Promise<void>;
 
 /**
+ * Handles several deliveries of one queue at once, all or nothing. When it throws, the bus
+ * hands the same deliveries to the per-event handler one by one, so a bad event fails alone.
+ */
+export type BatchEventHandler = (events: readonly EventEnvelope[]) => Promise<void>;
+
+/**
  * The bus boundary: pg-boss is the first implementation; NATS JetStream or Kafka would plug in
  * behind the same four calls. Delivery is at least once; effects are made once by consumers.
  */
@@ -27,7 +33,11 @@ export interface EventBus {
   /** Delivers every event to every consumer of its topic; resolves only once all are stored. */
   publish(events: readonly EventEnvelope[]): Promise<void>;
   /** Starts consuming `topic` as this service (one queue per consumer service and topic). */
-  subscribe(topic: EventTopic, handler: EventHandler): Promise<void>;
+  subscribe(
+    topic: EventTopic,
+    handler: EventHandler,
+    options?: { readonly batch?: BatchEventHandler },
+  ): Promise<void>;
   /** Resolves when the bus is usable (readiness). */
   check(): Promise<void>;
   stop(): Promise<void>;
