@@ -7,6 +7,9 @@ import { createPgBossBus } from './pg-boss-bus.js';
 import { createRelay, type Relay } from './relay.js';
 import type { EventBus, EventEnvelope } from './types.js';
 
+/** At most this many events' effects share one consumer transaction (see subscribe below). */
+export const EFFECTS_PER_TRANSACTION = 8;
+
 /** A consumer's effect, run inside the transaction that records the event as processed. */
 export type EventEffect = (tx: WriteTx, event: EventEnvelope) => Promise<void>;
 
@@ -146,9 +149,16 @@ export const eventsPlugin = fp<EventsPluginOptions>(
         },
         {
           batch: async (events) => {
-            const r = await applyAllOnce(app.pg, service, events, effect);
-            consumed.inc({ topic, result: 'applied' }, r.applied);
-            consumed.inc({ topic, result: 'duplicate' }, r.duplicate);
+            // Chunks, not the whole fetch, per transaction: an effect may lock a row the
+            // service's requests need (risk's limits row), and a long transaction would make
+            // them wait. A failed chunk fails the batch; the bus then goes one by one, and
+            // what committed already counts as a duplicate.
+            for (let i = 0; i < events.length; i += EFFECTS_PER_TRANSACTION) {
+              const chunk = events.slice(i, i + EFFECTS_PER_TRANSACTION);
+              const r = await applyAllOnce(app.pg, service, chunk, effect);
+              consumed.inc({ topic, result: 'applied' }, r.applied);
+              consumed.inc({ topic, result: 'duplicate' }, r.duplicate);
+            }
           },
         },
       );
