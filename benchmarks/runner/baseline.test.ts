@@ -104,6 +104,18 @@ describe('compareWithBaseline', () => {
     });
   });
 
+  test('the median of an even number of repeats is rounded like the samples', () => {
+    const result = compareWithBaseline(
+      baseline([sample(251.473), sample(259.511), sample(246.081)]),
+      [sample(232.867), sample(273.453)],
+      load,
+    );
+    expect(result.comparable && result.deltas[0]).toMatchObject({
+      baseline: 251.473,
+      current: 253.16,
+    });
+  });
+
   test('another load is not compared', () => {
     const b = baseline([sample(1000)], {
       mode: 'open',

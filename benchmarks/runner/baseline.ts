@@ -112,8 +112,9 @@ export function compareWithBaseline(
     else if (now < band[0]) verdict = higherIsBetter ? 'worse' : 'better';
     return {
       metric,
-      baseline: base,
-      current: now,
+      // An even count's median is a mean: round it as the samples are (no 253.15999999999997).
+      baseline: round3(base),
+      current: round3(now),
       changePct: base === 0 ? 0 : round3(((now - base) / base) * 100),
       band,
       verdict,

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { renderTable } from '../../cli/lib/output/table.js';
 import type { BenchResult, ScenarioResult } from './run-bench.js';
 import type { RunStats } from './run-stats.js';
+import { describeDrain } from './bus-drain.js';
 
 const HEADERS = [
   'target',
@@ -66,6 +67,10 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
         `${d.metric} ${d.baseline} → ${d.current} (${d.changePct > 0 ? '+' : ''}${d.changePct}%, ${d.verdict})`,
     );
     lines.push(`  baseline: ${parts.join('; ')}`, c.dim(`    beyond noise = ${b.method}`));
+  }
+  for (const [i, d] of s.bus.entries()) {
+    const line = `  ${s.bus.length > 1 ? `run ${i + 1}: ` : ''}${describeDrain(d)}`;
+    lines.push(d.waitingAfter === 0 ? c.dim(line) : c.yellow(line));
   }
   if (s.baseline.saved) lines.push(c.dim(`  baseline saved: ${s.baseline.file}`));
   return lines.join('\n');

@@ -7,6 +7,9 @@ import { compareWithBaseline, type BaselineComparison, type LoadShape } from './
 import { baselineFile, readBaseline, writeBaseline } from './baseline-store.js';
 import { checkOrderRate, checkRateLimit, createBenchUser, ensureOrders } from './bench-user.js';
 import { loadAverageNow } from './load-average.js';
+import { drainBus } from './bus-drain.js';
+import { readEvents, type EventsView } from '../../cli/lib/runtime/local/bus-view.js';
+import { readState } from '../../cli/lib/runtime/local/state.js';
 import { runScenario, type ScenarioRuns } from './run-scenario.js';
 import { compareRuns, evaluateSlos, type Comparison, type SloCheck } from './slo.js';
 import { resolveTargets, urlOf } from './targets.js';
@@ -115,6 +118,13 @@ export function effectiveScenario(
   };
 }
 
+/** The platform's event bus, read as `alphintra status` reads it. */
+async function busOf(paths: HomePaths): Promise<EventsView> {
+  const state = await readState(paths.state);
+  if (state === undefined || state === 'corrupt') return { ok: false, error: 'no state file' };
+  return readEvents(state, paths);
+}
+
 /** `alphintra bench`: set up bench users, run each scenario, gate, compare with baselines. */
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
   validateOptions(o);
@@ -146,6 +156,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       rate: o.rate,
       repeat: o.repeat,
       progress: o.progress,
+      ...(s.placesOrders === true && { drainBus: () => drainBus(() => busOf(o.paths)) }),
     });
     const load: LoadShape = {
       mode: o.rate === undefined ? 'closed' : 'open',

@@ -1,4 +1,5 @@
 import type { BenchUser, Scenario } from '../scenarios/scenario.js';
+import { describeDrain, type BusDrain } from './bus-drain.js';
 import { runClosedLoop } from './closed-loop.js';
 import type { LoadPlan } from './load-plan.js';
 import { runOpenModel } from './open-model.js';
@@ -13,12 +14,16 @@ export interface ScenarioRuns {
   /** The run the gates judge: the median by throughput, and its paired reference. */
   readonly result: RunStats;
   readonly reference: RunStats | null;
+  /** The event bus after each measured run (scenarios that place orders; else empty). */
+  readonly bus: BusDrain[];
 }
 
 export interface RunSettings {
   readonly rate: number | undefined;
   readonly repeat: number;
   readonly progress: (line: string) => void;
+  /** Waits for the event bus to empty after each measured run, and says what it held. */
+  readonly drainBus?: () => Promise<BusDrain>;
 }
 
 /** The load plan of a scenario against one target; requests rotate over the bench users. */
@@ -97,6 +102,7 @@ export async function runScenario(
   }
   const runs: RunStats[] = [];
   const referenceRuns: RunStats[] = [];
+  const bus: BusDrain[] = [];
   for (let i = 1; i <= settings.repeat; i++) {
     for (const [k, side] of sides.entries()) {
       const tag = settings.repeat > 1 ? ` run ${i}/${settings.repeat}` : '';
@@ -105,8 +111,13 @@ export async function runScenario(
       settings.progress(`${s.id}:${tag} ${side}: ${describe(stats)}`);
       (k === 0 ? runs : referenceRuns).push(stats);
       await sleep(settleMs(stats));
+      if (k === 0 && settings.drainBus) {
+        const d = await settings.drainBus();
+        settings.progress(`${s.id}:${tag} ${describeDrain(d)}`);
+        bus.push(d);
+      }
     }
   }
   const m = medianIndex(runs);
-  return { runs, referenceRuns, result: runs[m]!, reference: referenceRuns[m] ?? null };
+  return { runs, referenceRuns, result: runs[m]!, reference: referenceRuns[m] ?? null, bus };
 }
