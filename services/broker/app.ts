@@ -33,23 +33,31 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   },
   routes: async (app, { config }) => {
     const settings = marketSettings(config);
-    const ctx: BrokerContext = {
-      market: createMarket(settings.seed, DEFAULT_INSTRUMENTS),
-      instruments: DEFAULT_INSTRUMENTS,
-      clock: stepSourceFor(settings),
-      feeRateCentiBps: settings.feeRateCentiBps,
-      cashCurrency: 'USD',
-    };
+    const ctx = brokerContext(config);
     // Publishes only (ExecutionReported): the relay drains the outbox to the bus.
     await app.register(eventsPlugin, { handlers: {} });
     await app.register(marketRoutes, { ctx });
     await app.register(accountRoutes, { ctx });
-    await app.register(internalOrderRoutes, { broker: new PostgresPaperBroker(app.pg, ctx) });
+    await app.register(internalOrderRoutes, {
+      broker: new PostgresPaperBroker(app.pg, ctx, () => app.events.nudge()),
+    });
     // The production profile refuses to step the clock: the route only exists under test.
     if (settings.manualClock) await app.register(clockRoute, { ctx });
     else await app.register(clockSweeper, { ctx });
   },
 };
+
+/** The market, instruments, clock and fees every broker route works with. */
+export function brokerContext(config: Config): BrokerContext {
+  const settings = marketSettings(config);
+  return {
+    market: createMarket(settings.seed, DEFAULT_INSTRUMENTS),
+    instruments: DEFAULT_INSTRUMENTS,
+    clock: stepSourceFor(settings),
+    feeRateCentiBps: settings.feeRateCentiBps,
+    cashCurrency: 'USD',
+  };
+}
 
 /** Builds the broker service without listening (tests use `inject`). */
 export function build(config: Config, options?: BuildOptions): Promise<FastifyInstance> {

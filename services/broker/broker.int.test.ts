@@ -13,7 +13,8 @@ import {
 } from '../../test/support/identity.js';
 import { dec, Dec } from '../platform/decimal.js';
 import { parseConfig } from '../platform/index.js';
-import { build } from './app.js';
+import { brokerContext, build } from './app.js';
+import { PostgresPaperBroker } from './store/postgres-paper-broker.js';
 import { configSchema } from './config.js';
 import { DEFAULT_INSTRUMENTS } from './domain/instruments.js';
 import { createMarket, quoteAt } from './domain/market-simulator.js';
@@ -418,6 +419,47 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker service (real PostgreSQL)', () => {
         },
       },
     ]);
+  });
+
+  test('the relay is woken only after transactions that wrote events', async () => {
+    let nudges = 0;
+    const broker = new PostgresPaperBroker(app.pg, brokerContext(configFor(db.url)), () => {
+      nudges += 1;
+    });
+    await deposit('nudged', '100000.00');
+    const market = createMarket('seed-a', DEFAULT_INSTRUMENTS);
+    // A market order answers with its fills and writes no event.
+    const filled = await broker.submitOrder({
+      accountId: 'nudged',
+      clientOrderId: 'k-nudge-market',
+      symbol: 'AAPL',
+      side: 'buy',
+      type: 'market',
+      quantity: '1',
+    });
+    expect(filled).toMatchObject({ outcome: 'accepted', order: { status: 'filled' } });
+    expect(nudges).toBe(0);
+    // A resting order filled while it is caught up writes ExecutionReported: one nudge. Its
+    // limit is the first future ask below the current one, so it rests now and crosses then.
+    const now = await currentStep();
+    const askAt = (s: number) => dec(quoteAt(market, 'AAPL', s, 0).ask);
+    let cross = now + 1;
+    while (!askAt(cross).lt(askAt(now))) cross += 1;
+    const rest = await broker.submitOrder({
+      accountId: 'nudged',
+      clientOrderId: 'k-nudge-rest',
+      symbol: 'AAPL',
+      side: 'buy',
+      type: 'limit',
+      quantity: '1',
+      limitPrice: askAt(cross).toFixed(2),
+    });
+    expect(rest).toMatchObject({ outcome: 'accepted', order: { status: 'working' }, fills: [] });
+    expect(nudges).toBe(0);
+    await app.pg.query('UPDATE market_clock SET step = $1', [cross]);
+    const caught = await broker.getOrder('nudged', 'k-nudge-rest');
+    expect(caught?.fills).toHaveLength(1);
+    expect(nudges).toBe(1);
   });
 
   test('cancel releases what is left; another user cannot see or cancel the order', async () => {

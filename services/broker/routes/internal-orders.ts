@@ -33,7 +33,8 @@ function refused(code: BrokerDomainErrorCode, reason: string): Error {
  * The broker's order API for trading (service tokens from trading only), over the
  * BrokerAdapter. Orders are keyed by (userId, clientOrderId): client order ids are trading's
  * idempotency keys, scoped per user, so cancel and read name the user too. Fills found
- * while catching an order up go to the outbox, so the relay is nudged after each call.
+ * while catching an order up go to the outbox; the broker nudges the relay after exactly
+ * those transactions (a new order answers with its fills and writes no event).
  */
 export const internalOrderRoutes: FastifyPluginAsync<{ broker: BrokerAdapter }> = async (
   app,
@@ -47,7 +48,6 @@ export const internalOrderRoutes: FastifyPluginAsync<{ broker: BrokerAdapter }> 
     async (request) => {
       const { userId, ...terms } = request.body;
       const result = await broker.submitOrder({ ...terms, accountId: userId });
-      app.events.nudge();
       if (result.outcome === 'rejected') throw refused(result.code, result.reason);
       return orderAnswer(result.order, result.fills);
     },
@@ -58,7 +58,6 @@ export const internalOrderRoutes: FastifyPluginAsync<{ broker: BrokerAdapter }> 
     { schema: { params: orderParams, body: cancelBody }, preValidation: onlyTrading },
     async (request) => {
       const result = await broker.cancelOrder(request.body.userId, request.params.clientOrderId);
-      app.events.nudge();
       if (result.outcome === 'rejected') throw refused(result.code, result.reason);
       return orderAnswer(result.order, result.fills);
     },
@@ -70,7 +69,6 @@ export const internalOrderRoutes: FastifyPluginAsync<{ broker: BrokerAdapter }> 
     async (request) => {
       const { clientOrderId } = request.params;
       const found = await broker.getOrder(request.query.userId, clientOrderId);
-      app.events.nudge();
       if (!found)
         throw refused('ALP_BROKER_ORDER_NOT_FOUND', `no order ${clientOrderId} for this user`);
       return orderAnswer(found.order, found.fills);

@@ -9,7 +9,8 @@ import type { Instrument } from '../domain/instruments.js';
 import { quoteAt, type Quote } from '../domain/market-simulator.js';
 import type { BrokerContext } from './broker-context.js';
 import { cancelPlacedOrder, getPlacedOrder, placeOrder } from './order-commands.js';
-import { inTransaction } from '../../platform/transaction.js';
+import { inTransaction, type Transaction } from '../../platform/transaction.js';
+import { wroteEvents } from '../../platform/events/index.js';
 
 /**
  * The paper broker with its state in Postgres: what the service's routes call. It implements
@@ -22,7 +23,21 @@ export class PostgresPaperBroker implements BrokerAdapter {
   constructor(
     private readonly pool: pg.Pool,
     private readonly ctx: BrokerContext,
+    /** Called after a transaction that wrote events to the outbox commits (nudge the relay). */
+    private readonly onEvents: () => void = () => {},
   ) {}
+
+  /** One transaction; the relay hears of it only when it wrote events (most orders do not). */
+  private async inTx<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let wrote = false;
+    const result = await inTransaction(this.pool, async (tx) => {
+      const r = await work(tx);
+      wrote = wroteEvents(tx);
+      return r;
+    });
+    if (wrote) this.onEvents();
+    return result;
+  }
 
   async listInstruments(): Promise<readonly Instrument[]> {
     return this.ctx.instruments;
@@ -35,19 +50,17 @@ export class PostgresPaperBroker implements BrokerAdapter {
   }
 
   submitOrder(request: SubmitOrderRequest): Promise<SubmitOrderResult> {
-    return inTransaction(this.pool, (tx) => placeOrder(tx, this.ctx, request));
+    return this.inTx((tx) => placeOrder(tx, this.ctx, request));
   }
 
   cancelOrder(accountId: string, clientOrderId: string): Promise<CancelOrderResult> {
-    return inTransaction(this.pool, (tx) =>
-      cancelPlacedOrder(tx, this.ctx, accountId, clientOrderId),
-    );
+    return this.inTx((tx) => cancelPlacedOrder(tx, this.ctx, accountId, clientOrderId));
   }
 
   getOrder(
     accountId: string,
     clientOrderId: string,
   ): Promise<{ readonly order: BrokerOrder; readonly fills: readonly BrokerFill[] } | undefined> {
-    return inTransaction(this.pool, (tx) => getPlacedOrder(tx, this.ctx, accountId, clientOrderId));
+    return this.inTx((tx) => getPlacedOrder(tx, this.ctx, accountId, clientOrderId));
   }
 }

@@ -10,11 +10,23 @@ export interface OutboxMessage {
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
+/** Transactions (or clients) that wrote at least one outbox row. */
+const withEvents = new WeakSet<object>();
+
+/**
+ * Whether `tx` wrote an event to the outbox: after its commit, the relay is worth a nudge;
+ * otherwise waking it would only cost a transaction that finds nothing.
+ */
+export function wroteEvents(tx: object): boolean {
+  return withEvents.has(tx);
+}
+
 /**
  * Writes an event to the outbox with the caller's client, so it is committed (or rolled back)
  * together with the state change it describes. Returns the event id.
  */
 export async function enqueue(client: TxClient, message: OutboxMessage): Promise<string> {
+  withEvents.add(client);
   const { rows } = await client.query<{ id: string }>(
     'INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3) RETURNING id',
     [message.topic, message.key, JSON.stringify(message.payload)],
@@ -31,6 +43,7 @@ export async function enqueueAll(
   messages: readonly OutboxMessage[],
 ): Promise<string[]> {
   if (messages.length === 0) return [];
+  withEvents.add(client);
   const { rows } = await client.query<{ id: string }>(`${INSERT_MANY} RETURNING id`, [
     messages.map((m) => m.topic),
     messages.map((m) => m.key),
@@ -45,6 +58,7 @@ export async function enqueueAll(
  */
 export function queueAll(tx: WriteTx, messages: readonly OutboxMessage[]): void {
   if (messages.length === 0) return;
+  withEvents.add(tx);
   tx.queue(INSERT_MANY, [
     messages.map((m) => m.topic),
     messages.map((m) => m.key),
