@@ -8,11 +8,10 @@ import { baselineFile, readBaseline, writeBaseline } from './baseline-store.js';
 import { checkOrderRate, checkRateLimit, createBenchUser, ensureOrders } from './bench-user.js';
 import { loadAverageNow } from './load-average.js';
 import { drainBus } from './bus-drain.js';
-import { readEvents, type EventsView } from '../../cli/lib/runtime/local/bus-view.js';
-import { readState } from '../../cli/lib/runtime/local/state.js';
+import { readEvents } from '../../cli/lib/runtime/local/bus-view.js';
 import { runScenario, type ScenarioRuns } from './run-scenario.js';
 import { compareRuns, evaluateSlos, type Comparison, type SloCheck } from './slo.js';
-import { resolveTargets, urlOf } from './targets.js';
+import { runningPlatform, urlOf } from './targets.js';
 
 export interface BenchOptions {
   /** Scenario ids; empty means every scenario. */
@@ -118,18 +117,11 @@ export function effectiveScenario(
   };
 }
 
-/** The platform's event bus, read as `alphintra status` reads it. */
-async function busOf(paths: HomePaths): Promise<EventsView> {
-  const state = await readState(paths.state);
-  if (state === undefined || state === 'corrupt') return { ok: false, error: 'no state file' };
-  return readEvents(state, paths);
-}
-
 /** `alphintra bench`: set up bench users, run each scenario, gate, compare with baselines. */
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
   validateOptions(o);
   const startedAt = new Date().toISOString();
-  const targets = await resolveTargets(o.paths);
+  const { state, targets } = await runningPlatform(o.paths);
   const ids = o.scenarios.length > 0 ? [...new Set(o.scenarios)] : [...SCENARIO_IDS];
   const chosen = ids.filter(isScenarioId).map((id) => effectiveScenario(scenarios[id], o));
   const gateway = urlOf(targets, 'gateway');
@@ -156,7 +148,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       rate: o.rate,
       repeat: o.repeat,
       progress: o.progress,
-      ...(s.placesOrders === true && { drainBus: () => drainBus(() => busOf(o.paths)) }),
+      // The bus is read as `alphintra status` reads it.
+      ...(s.placesOrders === true && {
+        drainBus: () => drainBus(() => readEvents(state, o.paths)),
+      }),
     });
     const load: LoadShape = {
       mode: o.rate === undefined ? 'closed' : 'open',

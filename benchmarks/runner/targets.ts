@@ -23,8 +23,13 @@ export function targetUrlsOf(
   return urls;
 }
 
-/** Reads ALPHINTRA_HOME/state.json; a platform that is not running is a precondition (exit 3). */
-export async function resolveTargets(paths: HomePaths): Promise<TargetUrls> {
+/**
+ * Reads ALPHINTRA_HOME/state.json once: the running platform and the URL of each service. A
+ * platform that is not running is a precondition (exit 3).
+ */
+export async function runningPlatform(
+  paths: HomePaths,
+): Promise<{ state: RuntimeState; targets: TargetUrls }> {
   const state = await readState(paths.state);
   if (state === undefined || state === 'corrupt' || classifyState(state, isAlive) === 'stale') {
     throw new UserError('ALP_BENCH_PLATFORM_NOT_RUNNING', `no running platform in ${paths.home}`, {
@@ -34,7 +39,7 @@ export async function resolveTargets(paths: HomePaths): Promise<TargetUrls> {
       ],
     });
   }
-  return targetUrlsOf(state, isAlive);
+  return { state, targets: targetUrlsOf(state, isAlive) };
 }
 
 export function urlOf(targets: TargetUrls, service: ServiceName): string {

@@ -1,13 +1,6 @@
 /** The event pipeline: transactional outbox, relay, bus adapter, once-only consumers. */
 export { applyAllOnce, applyOnce, type InboxResult } from './inbox.js';
-export {
-  enqueue,
-  enqueueAll,
-  queueAll,
-  wroteEvents,
-  type OutboxMessage,
-  type TxClient,
-} from './outbox.js';
+export { enqueue, queueAll, wroteEvents, type OutboxMessage, type TxClient } from './outbox.js';
 export {
   catalogConsumersOf,
   createPgBossBus,

@@ -1,4 +1,4 @@
-import type { Tx, WriteTx } from '../transaction.js';
+import { Transaction, type Tx, type WriteTx } from '../transaction.js';
 import type { EventTopic } from '../../catalog.js';
 
 /** A client inside the producer's transaction (the outbox row commits with the state change). */
@@ -10,14 +10,22 @@ export interface OutboxMessage {
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
-/** Transactions (or clients) that wrote at least one outbox row. */
-const withEvents = new WeakSet<object>();
+/**
+ * Transactions that wrote at least one outbox row. Only `Transaction` objects are marked: one
+ * lives for one `inTransaction`, whereas a pooled client outlives its transaction and would
+ * stay marked for the next one.
+ */
+const withEvents = new WeakSet<Transaction>();
+
+function mark(client: TxClient): void {
+  if (client instanceof Transaction) withEvents.add(client);
+}
 
 /**
  * Whether `tx` wrote an event to the outbox: after its commit, the relay is worth a nudge;
  * otherwise waking it would only cost a transaction that finds nothing.
  */
-export function wroteEvents(tx: object): boolean {
+export function wroteEvents(tx: Transaction): boolean {
   return withEvents.has(tx);
 }
 
@@ -26,7 +34,7 @@ export function wroteEvents(tx: object): boolean {
  * together with the state change it describes. Returns the event id.
  */
 export async function enqueue(client: TxClient, message: OutboxMessage): Promise<string> {
-  withEvents.add(client);
+  mark(client);
   const { rows } = await client.query<{ id: string }>(
     'INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3) RETURNING id',
     [message.topic, message.key, JSON.stringify(message.payload)],
@@ -37,28 +45,13 @@ export async function enqueue(client: TxClient, message: OutboxMessage): Promise
 const INSERT_MANY = `INSERT INTO outbox (topic, key, payload)
   SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`;
 
-/** Several events in one statement (same transaction semantics as `enqueue`). */
-export async function enqueueAll(
-  client: TxClient,
-  messages: readonly OutboxMessage[],
-): Promise<string[]> {
-  if (messages.length === 0) return [];
-  withEvents.add(client);
-  const { rows } = await client.query<{ id: string }>(`${INSERT_MANY} RETURNING id`, [
-    messages.map((m) => m.topic),
-    messages.map((m) => m.key),
-    messages.map((m) => JSON.stringify(m.payload)),
-  ]);
-  return rows.map((r) => r.id);
-}
-
 /**
- * Like `enqueueAll`, but the insert rides with the transaction's next round trip (usually
+ * Several events in one statement that rides with the transaction's next round trip (usually
  * its COMMIT) instead of costing one of its own; a failure fails the transaction.
  */
 export function queueAll(tx: WriteTx, messages: readonly OutboxMessage[]): void {
   if (messages.length === 0) return;
-  withEvents.add(tx);
+  mark(tx);
   tx.queue(INSERT_MANY, [
     messages.map((m) => m.topic),
     messages.map((m) => m.key),

@@ -14,9 +14,6 @@ export interface RegisteredView {
 export type DiscoveryView =
   { ok: true; instances: Map<string, RegisteredView[]> } | { ok: false; error: string };
 
-/** Status must stay quick even when PostgreSQL hangs: connect and query share this budget. */
-export const DISCOVERY_READ_BUDGET_MS = SHARED_READ_BUDGET_MS;
-
 /**
  * Reads the live registrations (lease not lapsed) from the platform's discovery database,
  * as the discovery role: read-only, one query.
@@ -24,7 +21,7 @@ export const DISCOVERY_READ_BUDGET_MS = SHARED_READ_BUDGET_MS;
 export async function readDiscovery(
   state: RuntimeState,
   paths: HomePaths,
-  budgetMs = DISCOVERY_READ_BUDGET_MS,
+  budgetMs = SHARED_READ_BUDGET_MS,
 ): Promise<DiscoveryView> {
   const read = await readSharedDatabase(state, paths, 'discovery', listInstances, budgetMs);
   if (!read.ok) return read;
