@@ -11,7 +11,7 @@ import { applyAllOnce, applyOnce } from './inbox.js';
 import type { WriteTx } from '../transaction.js';
 import { enqueue } from './outbox.js';
 import { pruneEventTables } from './housekeeping.js';
-import { createPgBossBus } from './pg-boss-bus.js';
+import { createPgBossBus, withQueueCreationLock } from './pg-boss-bus.js';
 import { createRelay } from './relay.js';
 import type { EventBus, EventEnvelope } from './types.js';
 
@@ -130,6 +130,29 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
       expect(rows[0]!.n).toBe(consumers.length * topics.length * 2);
     } finally {
       await Promise.all(started.map((b) => b.stop().catch(() => {})));
+      await fresh.drop();
+    }
+  });
+
+  test('queue creations of different processes never overlap (one advisory lock)', async () => {
+    const fresh = await createTestDatabase('events_queue_lock');
+    try {
+      const spans: [number, number][] = [];
+      await Promise.all(
+        Array.from({ length: 4 }, () =>
+          withQueueCreationLock(fresh.url, async () => {
+            const start = performance.now();
+            await new Promise((r) => setTimeout(r, 50));
+            spans.push([start, performance.now()]);
+          }),
+        ),
+      );
+      spans.sort((a, b) => a[0] - b[0]);
+      expect(spans).toHaveLength(4);
+      for (let i = 1; i < spans.length; i++) {
+        expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+      }
+    } finally {
       await fresh.drop();
     }
   });

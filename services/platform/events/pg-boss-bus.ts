@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { catalog, SERVICE_NAMES, type EventTopic, type ServiceName } from '../../catalog.js';
 import type { EventBus, EventEnvelope, EventHandler } from './types.js';
@@ -43,6 +44,32 @@ export async function retryOnDeadlock<T>(create: () => Promise<T>, attempts = 8)
   }
 }
 
+/** The advisory lock every process takes around queue creation in the bus database. */
+const CREATE_QUEUE_LOCK = "hashtext('alphintra.bus.create-queue')";
+
+/**
+ * Runs `create` while holding a session advisory lock in the bus database, on a connection of
+ * its own: queue creations of all processes then run one at a time. Retrying a deadlock alone
+ * was not enough: four processes creating sixteen queues together could deadlock on all eight
+ * attempts (seen in a full test run on a loaded machine).
+ */
+export async function withQueueCreationLock<T>(
+  connectionString: string,
+  create: () => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString, application_name: 'alphintra-bus-queues' });
+  // A connection lost while waiting rejects the query in flight; the event must not crash us.
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(`SELECT pg_advisory_lock(${CREATE_QUEUE_LOCK})`);
+    return await retryOnDeadlock(create);
+  } finally {
+    // Ending the session releases the lock even if the unlock is never answered.
+    await client.end().catch(() => {});
+  }
+}
+
 /** The queue of one consumer service for one topic; its dead letters go to `<queue>.dead`. */
 export function queueName(consumer: ServiceName, topic: EventTopic): string {
   return `${consumer}.${topic}`;
@@ -82,17 +109,19 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
     if (!p) {
       const dead = deadLetterQueueName(consumer, topic);
       p = (async () => {
-        await retryOnDeadlock(() => boss.createQueue(dead));
-        await retryOnDeadlock(() =>
-          boss.createQueue(name, {
+        // Most starts find their queues made by an earlier run: a read, and no lock at all.
+        if ((await boss.getQueue(dead)) && (await boss.getQueue(name))) return;
+        await withQueueCreationLock(opts.connectionString, async () => {
+          await boss.createQueue(dead);
+          await boss.createQueue(name, {
             name,
             retryLimit: opts.retryLimit ?? 8,
             retryDelay: opts.retryDelaySeconds ?? 1,
             retryBackoff: true,
             expireInSeconds: opts.expireInSeconds ?? 15,
             deadLetter: dead,
-          }),
-        );
+          });
+        });
       })();
       // A failed creation is retried by the next caller instead of being cached.
       p.catch(() => ready.delete(name));
