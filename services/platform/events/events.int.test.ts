@@ -420,6 +420,59 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     });
   });
 
+  test('with a lock key, a batch applies each key in order and locks keys in ascending order', async () => {
+    await pool.query(
+      `CREATE TABLE IF NOT EXISTS keyed (k text PRIMARY KEY, seen text[] NOT NULL DEFAULT '{}');
+       INSERT INTO keyed (k) VALUES ('a'), ('b') ON CONFLICT DO NOTHING`,
+    );
+    const event = (k: string, n: number): EventEnvelope => ({
+      id: randomUUID(),
+      topic: 'OrderFilled',
+      key: null,
+      source: 'trading',
+      occurredAt: new Date().toISOString(),
+      payload: { k, n },
+    });
+    // Each effect locks its key's row, then waits a little: two batches taking the rows in
+    // delivery order (a, b and b, a) would deadlock.
+    const effect = async (tx: WriteTx, e: EventEnvelope) => {
+      await tx.query('SELECT 1 FROM keyed WHERE k = $1 FOR UPDATE', [e.payload.k]);
+      await new Promise((r) => setTimeout(r, 30));
+      await tx.query('UPDATE keyed SET seen = seen || $2::text WHERE k = $1', [
+        e.payload.k,
+        String(e.payload.n),
+      ]);
+    };
+    const lockKey = (e: EventEnvelope) => String(e.payload.k);
+    const deadlocks = async () =>
+      (
+        await pool.query<{ n: string }>(
+          'SELECT deadlocks::text AS n FROM pg_stat_database WHERE datname = current_database()',
+        )
+      ).rows[0]!.n;
+    const before = await deadlocks();
+    const results = await Promise.all([
+      applyAllOnce(pool, 'risk', [event('a', 1), event('b', 2), event('a', 3)], effect, lockKey),
+      applyAllOnce(pool, 'risk', [event('b', 4), event('a', 5)], effect, lockKey),
+    ]);
+    expect(results).toEqual([
+      { applied: 3, duplicate: 0 },
+      { applied: 2, duplicate: 0 },
+    ]);
+    const { rows } = await pool.query<{ k: string; seen: string[] }>(
+      'SELECT k, seen FROM keyed ORDER BY k',
+    );
+    // Within one batch, one key's events apply in delivery order.
+    const a = rows.find((r) => r.k === 'a')!.seen;
+    expect(a.indexOf('3')).toBeGreaterThan(a.indexOf('1'));
+    expect(rows.map((r) => [...r.seen].sort())).toEqual([
+      ['1', '3', '5'],
+      ['2', '4'],
+    ]);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await deadlocks()).toBe(before);
+  });
+
   test('an event that keeps failing is dead-lettered after the retry limit', async () => {
     const dead: string[] = [];
     let attempts = 0;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { runByLockKey } from '../batcher.js';
 import { inTransaction, type WriteTx } from '../transaction.js';
 import type { EventEnvelope } from './types.js';
 
@@ -31,14 +32,18 @@ export async function applyOnce(
 
 /**
  * `applyOnce` for several events in one transaction: their ids are recorded in one statement
- * and the effects of those not seen before run in order, all or nothing. One round trip per
- * effect instead of three, which is what lets a consumer keep up with a busy producer.
+ * and the effects of those not seen before run all or nothing. With `lockKey`, events of one
+ * key apply one after another in delivery order and different keys side by side, in key order
+ * (runByLockKey): their statements share round trips, and the rows of different keys are
+ * locked in the same order as every other batch of the service locks them. Without it, the
+ * effects run one by one in delivery order.
  */
 export async function applyAllOnce(
   pool: pg.Pool,
   consumer: string,
   events: readonly EventEnvelope[],
   effect: (tx: WriteTx, event: EventEnvelope) => Promise<void>,
+  lockKey: (event: EventEnvelope) => string = () => '',
 ): Promise<{ applied: number; duplicate: number }> {
   return inTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ event_id: string }>(
@@ -48,9 +53,11 @@ export async function applyAllOnce(
       [consumer, events.map((e) => e.id)],
     );
     const fresh = new Set(rows.map((r) => r.event_id));
-    for (const event of events) {
-      if (fresh.has(event.id.toLowerCase())) await effect(tx, event);
-    }
+    await runByLockKey(
+      events.filter((e) => fresh.has(e.id.toLowerCase())),
+      lockKey,
+      (event) => effect(tx, event),
+    );
     return { applied: fresh.size, duplicate: events.length - fresh.size };
   });
 }

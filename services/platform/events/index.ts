@@ -8,7 +8,13 @@ export {
   queueName,
   type PgBossBusOptions,
 } from './pg-boss-bus.js';
-export { eventsPlugin, type EventEffect, type Events, type EventsPluginOptions } from './plugin.js';
+export {
+  eventsPlugin,
+  type EventConsumer,
+  type EventEffect,
+  type Events,
+  type EventsPluginOptions,
+} from './plugin.js';
 export { createRelay, type Relay, type RelayMetrics, type RelayOptions } from './relay.js';
 export type { BatchEventHandler, EventBus, EventEnvelope, EventHandler } from './types.js';
 export {

@@ -13,9 +13,19 @@ export const EFFECTS_PER_TRANSACTION = 8;
 /** A consumer's effect, run inside the transaction that records the event as processed. */
 export type EventEffect = (tx: WriteTx, event: EventEnvelope) => Promise<void>;
 
+/**
+ * An effect with the key of the rows it locks first (risk: the user's limits row). Events of
+ * one key are applied in delivery order; a batch of several keys locks them in key order, as
+ * the service's own batches do, so the two never deadlock (see applyAllOnce).
+ */
+export interface EventConsumer {
+  readonly apply: EventEffect;
+  readonly lockKey: (event: EventEnvelope) => string;
+}
+
 export interface EventsPluginOptions {
   /** One effect per topic the catalog says this service consumes (exactly those). */
-  readonly handlers?: Partial<Record<EventTopic, EventEffect>>;
+  readonly handlers?: Partial<Record<EventTopic, EventEffect | EventConsumer>>;
   /** The bus (default: pg-boss on BUS_DATABASE_URL). Tests may pass their own. */
   readonly bus?: EventBus;
   readonly relay?: { readonly batchSize?: number; readonly idleMs?: number };
@@ -138,7 +148,9 @@ export const eventsPlugin = fp<EventsPluginOptions>(
     app.health.addCheck('bus', () => b.check());
 
     for (const topic of consumes) {
-      const effect = handlers[topic]!;
+      const handler = handlers[topic]!;
+      const effect = typeof handler === 'function' ? handler : handler.apply;
+      const lockKey = typeof handler === 'function' ? undefined : handler.lockKey;
       await bus.subscribe(
         topic,
         async (event) => {
@@ -155,7 +167,7 @@ export const eventsPlugin = fp<EventsPluginOptions>(
             // what committed already counts as a duplicate.
             for (let i = 0; i < events.length; i += EFFECTS_PER_TRANSACTION) {
               const chunk = events.slice(i, i + EFFECTS_PER_TRANSACTION);
-              const r = await applyAllOnce(app.pg, service, chunk, effect);
+              const r = await applyAllOnce(app.pg, service, chunk, effect, lockKey);
               consumed.inc({ topic, result: 'applied' }, r.applied);
               consumed.inc({ topic, result: 'duplicate' }, r.duplicate);
             }

@@ -1,4 +1,4 @@
-import type { EventEffect } from '../../platform/events/index.js';
+import type { EventConsumer, EventEffect } from '../../platform/events/index.js';
 import type { EventTopic } from '../../catalog.js';
 import type { RiskLimits } from '../domain/limits.js';
 import {
@@ -35,27 +35,33 @@ function closedPayload(p: Record<string, unknown>, topic: string): OrderClosedPa
   return { orderId: text(p, 'orderId', topic), userId: text(p, 'userId', topic) };
 }
 
+/** Every effect locks the user's limits row first, as the pre-trade check does. */
+const byUser = (event: { payload: Record<string, unknown> }) => String(event.payload.userId ?? '');
+
 /**
  * Risk's effects for the order events it consumes (catalog `consumes`), run by the event
  * pipeline inside the transaction that records the event id: fills move reservations into
  * positions (and realised P&L into the day of the fill); an order that ends releases what
- * it still had reserved.
+ * it still had reserved. Batches lock users in id order, like the checks' batches.
  */
-export function orderEventHandlers(defaults: RiskLimits): Partial<Record<EventTopic, EventEffect>> {
+export function orderEventHandlers(
+  defaults: RiskLimits,
+): Partial<Record<EventTopic, EventConsumer>> {
   const closed: EventEffect = async (client, event) => {
     await applyOrderClosed(client, closedPayload(event.payload, event.topic), defaults);
   };
+  const filled: EventEffect = async (client, event) => {
+    await applyOrderFilled(
+      client,
+      filledPayload(event.payload),
+      defaults,
+      Date.parse(event.occurredAt),
+    );
+  };
   return {
-    OrderFilled: async (client, event) => {
-      await applyOrderFilled(
-        client,
-        filledPayload(event.payload),
-        defaults,
-        Date.parse(event.occurredAt),
-      );
-    },
-    OrderCanceled: closed,
-    OrderRejected: closed,
-    OrderExpired: closed,
+    OrderFilled: { apply: filled, lockKey: byUser },
+    OrderCanceled: { apply: closed, lockKey: byUser },
+    OrderRejected: { apply: closed, lockKey: byUser },
+    OrderExpired: { apply: closed, lockKey: byUser },
   };
 }

@@ -1,0 +1,181 @@
+import { describe, expect, test } from 'vitest';
+import {
+  createBatcher,
+  runByLockKey,
+  settleAll,
+  settledError,
+  settledValue,
+  type Settled,
+} from './batcher.js';
+
+/** A promise settled by hand, to hold a batch in flight. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
+  return { promise, open };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('createBatcher', () => {
+  test('a lone item leaves at once, alone', async () => {
+    const batches: number[][] = [];
+    const b = createBatcher<number, number>({
+      run: async (items) => {
+        batches.push([...items]);
+        return items.map((i) => settledValue(i * 2));
+      },
+    });
+    await expect(b.submit(21)).resolves.toBe(42);
+    expect(batches).toEqual([[21]]);
+  });
+
+  test('items submitted in the same turn go together, each gets its own outcome', async () => {
+    const batches: number[][] = [];
+    const b = createBatcher<number, string>({
+      run: async (items) => {
+        batches.push([...items]);
+        return items.map((i) => settledValue(`#${i}`));
+      },
+    });
+    await expect(Promise.all([1, 2, 3].map((i) => b.submit(i)))).resolves.toEqual([
+      '#1',
+      '#2',
+      '#3',
+    ]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  test('items that arrive while a batch runs wait and leave together as the next batch', async () => {
+    const batches: number[][] = [];
+    const first = gate();
+    const b = createBatcher<number, number>({
+      run: async (items) => {
+        batches.push([...items]);
+        if (batches.length === 1) await first.promise;
+        return items.map((i) => settledValue(i));
+      },
+    });
+    const p1 = b.submit(1);
+    await tick();
+    const later = [2, 3, 4].map((i) => b.submit(i));
+    await tick();
+    expect(b.inFlight).toBe(1);
+    expect(b.queued).toBe(3);
+    first.open();
+    await expect(Promise.all([p1, ...later])).resolves.toEqual([1, 2, 3, 4]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  test('maxBatch splits a burst; maxInFlight lets that many batches run at once', async () => {
+    const batches: number[][] = [];
+    let running = 0;
+    let most = 0;
+    const b = createBatcher<number, number>({
+      maxBatch: 2,
+      maxInFlight: 2,
+      run: async (items) => {
+        batches.push([...items]);
+        running += 1;
+        most = Math.max(most, running);
+        await tick();
+        running -= 1;
+        return items.map((i) => settledValue(i));
+      },
+    });
+    await expect(Promise.all([1, 2, 3, 4, 5].map((i) => b.submit(i)))).resolves.toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+    expect(most).toBe(2);
+  });
+
+  test('an item that fails fails alone', async () => {
+    const b = createBatcher<number, number>({
+      run: async (items) =>
+        items.map((i) => (i === 2 ? settledError(new Error('two is bad')) : settledValue(i))),
+    });
+    const outcomes = await settleAll([1, 2, 3].map((i) => b.submit(i)));
+    expect(outcomes).toEqual([
+      { ok: true, value: 1 },
+      { ok: false, error: new Error('two is bad') },
+      { ok: true, value: 3 },
+    ]);
+  });
+
+  test('a batch that throws fails its items only; the next batch runs', async () => {
+    let calls = 0;
+    const b = createBatcher<number, number>({
+      run: async (items) => {
+        calls += 1;
+        if (calls === 1) throw new Error('connection lost');
+        return items.map((i) => settledValue(i));
+      },
+    });
+    const failed = await settleAll([1, 2].map((i) => b.submit(i)));
+    expect(failed).toEqual([
+      { ok: false, error: new Error('connection lost') },
+      { ok: false, error: new Error('connection lost') },
+    ]);
+    await expect(b.submit(3)).resolves.toBe(3);
+  });
+
+  test('a batch that settles the wrong number of items fails them all', async () => {
+    const b = createBatcher<number, number>({
+      run: async () => [settledValue(1)],
+    });
+    await expect(Promise.all([b.submit(1), b.submit(2)])).rejects.toThrow(
+      'a batch of 2 settled 1 items',
+    );
+  });
+});
+
+describe('runByLockKey', () => {
+  test('one key runs in order, keys side by side in ascending order, outcomes in item order', async () => {
+    const log: string[] = [];
+    const items = [
+      { key: 'b', n: 1 },
+      { key: 'a', n: 2 },
+      { key: 'b', n: 3 },
+      { key: 'c', n: 4 },
+      { key: 'a', n: 5 },
+    ];
+    const out = await runByLockKey(
+      items,
+      (i) => i.key,
+      async (i) => {
+        log.push(`start ${i.key}${i.n}`);
+        await tick();
+        log.push(`end ${i.key}${i.n}`);
+        return i.n * 10;
+      },
+    );
+    expect(out).toEqual([10, 20, 30, 40, 50]);
+    // The first item of every key starts in key order before any ends; the second of a key
+    // starts only after the first of that key ended.
+    expect(log.slice(0, 3)).toEqual(['start a2', 'start b1', 'start c4']);
+    expect(log.indexOf('start a5')).toBeGreaterThan(log.indexOf('end a2'));
+    expect(log.indexOf('start b3')).toBeGreaterThan(log.indexOf('end b1'));
+  });
+
+  test('an error rejects only after every group has stopped; a failed group goes no further', async () => {
+    const ran: number[] = [];
+    let slowEnded = false;
+    const items = [1, 2, 3];
+    const outcome: Settled<number[]> = await runByLockKey(
+      items,
+      (i) => (i === 3 ? 'slow' : 'fast'),
+      async (i) => {
+        ran.push(i);
+        if (i === 1) throw new Error('first fails');
+        await tick();
+        await tick();
+        slowEnded = true;
+        return i;
+      },
+    ).then(settledValue, settledError);
+    expect(outcome).toEqual({ ok: false, error: new Error('first fails') });
+    expect(slowEnded).toBe(true);
+    expect(ran.sort()).toEqual([1, 3]);
+  });
+});

@@ -1,0 +1,142 @@
+/** One item's outcome in a batch: its value, or the error that item alone failed with. */
+export type Settled<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+export const settledValue = <T>(value: T): Settled<T> => ({ ok: true, value });
+export const settledError = <T = never>(error: unknown): Settled<T> => ({ ok: false, error });
+
+/** Settles every promise, keeping each one's value or error, in order. */
+export function settleAll<T>(promises: readonly Promise<T>[]): Promise<Settled<T>[]> {
+  return Promise.all(promises.map((p) => p.then(settledValue<T>, settledError<T>)));
+}
+
+export interface BatcherOptions<I, O> {
+  /**
+   * Runs one batch and settles each item, in order. A rejection fails every item of the
+   * batch with that error.
+   */
+  readonly run: (items: readonly I[]) => Promise<readonly Settled<O>[]>;
+  /** Largest batch; items past it wait for the next one. */
+  readonly maxBatch?: number;
+  /** Batches running at once; further items wait until one ends. */
+  readonly maxInFlight?: number;
+}
+
+export interface Batcher<I, O> {
+  /** Adds an item to the next batch; settles with that item's outcome. */
+  submit(item: I): Promise<O>;
+  /** Items waiting for a batch, and batches running (for tests and metrics). */
+  readonly queued: number;
+  readonly inFlight: number;
+}
+
+interface Waiting<I, O> {
+  readonly item: I;
+  readonly resolve: (o: O) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/**
+ * Adaptive batching, as a database's group commit does it. Callers submit items one at a
+ * time and await their own outcome. Items submitted in the same turn of the event loop go
+ * together; while `maxInFlight` batches run, new items wait and leave as the next batch when
+ * one ends. A lone item therefore leaves at once (nothing waits for a timer), and under load
+ * a batch grows with the arrival rate: the fixed cost of a call (a round trip, an HTTP
+ * exchange, a transaction's BEGIN and COMMIT) is shared by every item in it.
+ */
+export function createBatcher<I, O>(opts: BatcherOptions<I, O>): Batcher<I, O> {
+  const maxBatch = opts.maxBatch ?? 64;
+  const maxInFlight = opts.maxInFlight ?? 1;
+  let waiting: Waiting<I, O>[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  function schedule(): void {
+    if (scheduled || inFlight >= maxInFlight || waiting.length === 0) return;
+    scheduled = true;
+    // setImmediate runs after the I/O callbacks of this turn: every request that arrived
+    // together is in the batch.
+    setImmediate(flush);
+  }
+
+  function flush(): void {
+    scheduled = false;
+    while (inFlight < maxInFlight && waiting.length > 0) {
+      const batch = waiting.slice(0, maxBatch);
+      waiting = waiting.slice(batch.length);
+      inFlight += 1;
+      void runBatch(batch).finally(() => {
+        inFlight -= 1;
+        schedule();
+      });
+    }
+  }
+
+  async function runBatch(batch: readonly Waiting<I, O>[]): Promise<void> {
+    let outcomes: readonly Settled<O>[];
+    try {
+      outcomes = await opts.run(batch.map((w) => w.item));
+      if (outcomes.length !== batch.length) {
+        throw new Error(`a batch of ${batch.length} settled ${outcomes.length} items`);
+      }
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.error);
+    });
+  }
+
+  return {
+    submit(item) {
+      return new Promise<O>((resolve, reject) => {
+        waiting.push({ item, resolve, reject });
+        schedule();
+      });
+    },
+    get queued() {
+      return waiting.length;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+  };
+}
+
+/**
+ * Runs `work` for every item with items that share a lock key one after another, in
+ * submission order, and the groups side by side, in key order: inside one transaction the
+ * statements of all groups go to Postgres together (see Transaction), each group sees what
+ * its earlier items wrote, and the rows of different keys are locked in ascending key order
+ * in every batch, so two batches never wait on each other in a cycle. Outcomes come back in
+ * the order of `items`. A group stops at its first error; once every group has stopped, the
+ * first error rejects (the caller's transaction fails whole).
+ */
+export async function runByLockKey<I, O>(
+  items: readonly I[],
+  keyOf: (item: I) => string,
+  work: (item: I) => Promise<O>,
+): Promise<O[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  const results = new Array<O>(items.length);
+  const keys = [...groups.keys()].sort();
+  // Every group ends before this returns or throws: no statement of a group may still be on
+  // its way after the caller has rolled the transaction back and released its connection.
+  const settled = await Promise.allSettled(
+    keys.map(async (key) => {
+      for (const i of groups.get(key)!) results[i] = await work(items[i]!);
+    }),
+  );
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results;
+}
