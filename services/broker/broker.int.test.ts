@@ -356,6 +356,114 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker service (real PostgreSQL)', () => {
     expect(rows).toEqual([{ q: '3', n: bodies[0]!.fills.length }]);
   });
 
+  const placeBatch = (orders: Record<string, unknown>[]) =>
+    app.inject({
+      method: 'POST',
+      url: '/internal/broker/order-batches',
+      headers: svc(),
+      payload: { orders },
+    });
+
+  test('a batch decides each order as it would alone: buying power sees the earlier fills', async () => {
+    const step = await currentStep();
+    const ask = dec(quoteAt(createMarket('seed-a', DEFAULT_INSTRUMENTS), 'AAPL', step, 0).ask);
+    const cost = ask
+      .times(10)
+      .plus(ask.times(10).times('0.001').toDecimalPlaces(2, Dec.ROUND_HALF_UP));
+    // Cash for two orders of ten and a half, not three.
+    await deposit('batch-a', cost.times('2.5').toDecimalPlaces(2).toFixed());
+    await deposit('batch-b', '100000.00');
+    const order = (userId: string, clientOrderId: string) => ({
+      userId,
+      clientOrderId,
+      symbol: 'AAPL',
+      side: 'buy',
+      type: 'market',
+      quantity: '10',
+      requestId: `req-${clientOrderId}`,
+    });
+    const res = await placeBatch([
+      order('batch-a', 'ba-1'),
+      order('batch-b', 'bb-1'),
+      order('batch-a', 'ba-2'),
+      order('batch-a', 'ba-3'),
+      // The same client order id again: the first order's answer, nothing filled twice.
+      order('batch-a', 'ba-1'),
+    ]);
+    expect(res.statusCode).toBe(200);
+    const results = res.json<{
+      results: { status: number; code?: string; order?: OrderAnswer }[];
+    }>().results;
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 422, 200]);
+    expect(results.map((r) => r.order?.status ?? r.code)).toEqual([
+      'Filled',
+      'Filled',
+      'Filled',
+      'ALP_BROKER_INSUFFICIENT_FUNDS',
+      'Filled',
+    ]);
+    expect(results[4]!.order).toEqual(results[0]!.order);
+    const { rows } = await app.pg.query(
+      `SELECT client_order_id, count(*)::int AS n FROM fills
+        WHERE client_order_id IN ('ba-1', 'ba-2', 'ba-3', 'bb-1')
+        GROUP BY client_order_id ORDER BY client_order_id`,
+    );
+    expect(rows).toEqual([
+      { client_order_id: 'ba-1', n: 1 },
+      { client_order_id: 'ba-2', n: 1 },
+      { client_order_id: 'bb-1', n: 1 },
+    ]);
+    const me = await app.inject({ url: '/api/v1/accounts/me', headers: user('batch-a') });
+    expect(me.json()).toMatchObject({ holdings: [{ symbol: 'AAPL', quantity: '20' }] });
+  });
+
+  test('an order that fails in the database fails alone; the rest of its batch is placed', async () => {
+    await deposit('batch-c', '100000.00');
+    const broker = new PostgresPaperBroker(app.pg, brokerContext(configFor(db.url)));
+    const order = (clientOrderId: string) => ({
+      accountId: 'batch-c',
+      clientOrderId,
+      symbol: 'MSFT',
+      side: 'buy' as const,
+      type: 'market' as const,
+      quantity: '1',
+    });
+    // Longer than the column allows: only the store sees it (the route's schema refuses it).
+    const outcomes = await broker.submitOrders([
+      order('bc-1'),
+      order('x'.repeat(300)),
+      order('bc-2'),
+    ]);
+    expect(outcomes.map((o) => (o.ok ? o.value.outcome : 'failed'))).toEqual([
+      'accepted',
+      'failed',
+      'accepted',
+    ]);
+  });
+
+  test('the batch route takes service tokens from trading only and at most 256 orders', async () => {
+    const one = {
+      userId: 'u',
+      clientOrderId: 'k',
+      symbol: 'AAPL',
+      side: 'buy',
+      type: 'market',
+      quantity: '1',
+    };
+    const asRisk = await app.inject({
+      method: 'POST',
+      url: '/internal/broker/order-batches',
+      headers: { authorization: `Bearer ${id.serviceToken('risk', 'broker')}` },
+      payload: { orders: [one] },
+    });
+    expect(asRisk.statusCode).toBe(403);
+    const tooMany = await placeBatch(
+      Array.from({ length: 257 }, (_, i) => ({ ...one, clientOrderId: `k${i}` })),
+    );
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().code).toBe('ALP_REQUEST_INVALID');
+  });
+
   test('a resting limit buy fills when the clock crosses its price, and reports to the outbox', async () => {
     await deposit('rester', '100000.00');
     const market = createMarket('seed-a', DEFAULT_INSTRUMENTS);

@@ -17,6 +17,7 @@ import {
 import type { MarketClock } from './market-clock.js';
 import { quoteAt, type Quote, type SimulatedMarket } from './market-simulator.js';
 import { checkOrderRequest } from './order-request.js';
+import { settleAll, type Settled } from '../../platform/batcher.js';
 
 export interface PaperBrokerOptions {
   readonly market: SimulatedMarket;
@@ -58,6 +59,11 @@ export class PaperBroker implements BrokerAdapter {
     const step = this.options.clock.currentStep();
     const time = this.options.clock.timeOfStep(step);
     return symbols.map((s) => quoteAt(this.options.market, s, step, time));
+  }
+
+  /** In memory there is nothing to share between submissions: each in turn. */
+  submitOrders(requests: readonly SubmitOrderRequest[]): Promise<Settled<SubmitOrderResult>[]> {
+    return settleAll(requests.map((r) => this.submitOrder(r)));
   }
 
   async submitOrder(request: SubmitOrderRequest): Promise<SubmitOrderResult> {
