@@ -253,6 +253,43 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       expect(await ordersWithKey(key)).toBe(1);
     });
 
+    test('orders placed together are risk-checked together: fewer calls, one verdict each', async () => {
+      const batchesBefore = fake.risk.batches.length;
+      const callsBefore = fake.risk.calls.length;
+      const answers = await Promise.all(Array.from({ length: 12 }, () => place(market)));
+      expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(201));
+      expect(fake.risk.calls.length - callsBefore).toBe(12);
+      // A lone check takes the single route; the others shared batches: fewer calls than orders.
+      const batches = fake.risk.batches.slice(batchesBefore);
+      const alone = 12 - batches.reduce((a, b) => a + b, 0);
+      expect(Math.max(...batches)).toBeGreaterThan(1);
+      expect(batches.length + alone).toBeLessThan(12);
+      // Each order got its own verdict: every one was sent on to the broker under its own id.
+      const ids = fake.risk.calls.slice(callsBefore).map((c) => c.orderId);
+      expect(new Set(ids).size).toBe(12);
+      expect(new Set(answers.map((a) => a.json().id))).toEqual(new Set(ids));
+      // And sent to the broker together: each filled under its own client order id.
+      expect(answers.every((a) => a.json().status === 'Filled')).toBe(true);
+      expect(fake.broker.batches.length).toBeGreaterThan(0);
+    });
+
+    test('a batch risk refuses whole is asked again check by check', async () => {
+      fake.risk.mode = 'refuse-batches';
+      const callsBefore = fake.risk.calls.length;
+      const answers = await Promise.all(Array.from({ length: 6 }, () => place(market)));
+      expect(answers.map((a) => a.json().status)).toEqual(Array(6).fill('Filled'));
+      expect(fake.risk.calls.length - callsBefore).toBe(6);
+    });
+
+    test('a batch the broker refuses whole is sent again order by order', async () => {
+      fake.broker.mode = 'refuse-batches';
+      const sentBefore = fake.broker.orders.length;
+      const answers = await Promise.all(Array.from({ length: 6 }, () => place(market)));
+      expect(answers.map((a) => a.json().status)).toEqual(Array(6).fill('Filled'));
+      // Every order reached the single route once.
+      expect(fake.broker.orders.length - sentBefore).toBe(6);
+    });
+
     test('a quote the broker marks valid until the next step prices later orders without a call', async () => {
       const symbol = 'NVDA';
       const before = fake.broker.quoteCalls.filter((s) => s === symbol).length;

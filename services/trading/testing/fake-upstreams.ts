@@ -2,24 +2,34 @@ import Fastify, { type FastifyInstance } from 'fastify';
 
 /*
  * Tiny stand-ins for risk and broker at the trading service's outer edge, speaking exactly
- * their contracts (POST /internal/risk/check; POST /internal/broker/orders, .../cancel,
+ * their contracts (POST /internal/risk/check and /checks; POST /internal/broker/orders,
+ * /internal/broker/order-batches, .../cancel,
  * GET /internal/broker/orders/:clientOrderId, GET /api/v1/market/quotes). Tests switch their behaviour and read what they received.
  */
 
-export type RiskMode = 'approve' | 'reject' | 'down';
+/** `refuse-batches`: the batch route answers 400 (as for a check its schema refuses). */
+export type RiskMode = 'approve' | 'reject' | 'down' | 'refuse-batches';
 /** `lost-answer`: the broker takes the order (fills it) but its answer never arrives (503). */
-export type BrokerMode = 'fill' | 'rest' | 'reject' | 'down' | 'lost-answer';
+/** `refuse-batches`: the batch route answers 400 (as for an order its schema refuses). */
+export type BrokerMode = 'fill' | 'rest' | 'reject' | 'down' | 'lost-answer' | 'refuse-batches';
 
 export interface FakeUpstreams {
   readonly riskUrl: string;
   readonly brokerUrl: string;
-  risk: { mode: RiskMode; calls: Record<string, unknown>[] };
+  risk: {
+    mode: RiskMode;
+    /** Every check received, in order, and the size of each batch that carried them. */
+    calls: Record<string, unknown>[];
+    batches: number[];
+  };
   broker: {
     mode: BrokerMode;
     orders: Record<string, unknown>[];
     cancels: string[];
     /** Client order ids asked for on GET /internal/broker/orders/:clientOrderId. */
     lookups: string[];
+    /** The size of each batch that carried orders (POST /internal/broker/order-batches). */
+    batches: number[];
     /** Symbols asked for on GET /api/v1/market/quotes, one entry per call. */
     quoteCalls: string[];
     /** When set, quotes carry it as `validUntil` (as the broker does on a wall-time clock). */
@@ -40,22 +50,33 @@ async function listen(app: FastifyInstance): Promise<string> {
 
 export async function startFakeUpstreams(): Promise<FakeUpstreams> {
   const state: Pick<FakeUpstreams, 'risk' | 'broker'> = {
-    risk: { mode: 'approve', calls: [] },
-    broker: { mode: 'fill', orders: [], cancels: [], lookups: [], quoteCalls: [] },
+    risk: { mode: 'approve', calls: [], batches: [] },
+    broker: { mode: 'fill', orders: [], cancels: [], lookups: [], quoteCalls: [], batches: [] },
   };
   const risk = Fastify();
+  const verdict = () =>
+    state.risk.mode === 'reject'
+      ? {
+          approved: false,
+          rule: 'kill-switch',
+          code: 'ALP_RISK_KILL_SWITCH',
+          reason: 'trading is halted',
+        }
+      : { approved: true };
   risk.post('/internal/risk/check', async (request, reply) => {
     state.risk.calls.push(request.body as Record<string, unknown>);
     if (state.risk.mode === 'down') return reply.code(503).send({ code: 'DOWN' });
-    if (state.risk.mode === 'reject') {
-      return {
-        approved: false,
-        rule: 'kill-switch',
-        code: 'ALP_RISK_KILL_SWITCH',
-        reason: 'trading is halted',
-      };
+    return verdict();
+  });
+  risk.post('/internal/risk/checks', async (request, reply) => {
+    const { checks } = request.body as { checks: Record<string, unknown>[] };
+    state.risk.batches.push(checks.length);
+    if (state.risk.mode === 'refuse-batches') {
+      return reply.code(400).type('application/problem+json').send({ code: 'ALP_REQUEST_INVALID' });
     }
-    return { approved: true };
+    state.risk.calls.push(...checks);
+    if (state.risk.mode === 'down') return reply.code(503).send({ code: 'DOWN' });
+    return { decisions: checks.map(verdict) };
   });
 
   const broker = Fastify();
@@ -67,19 +88,19 @@ export async function startFakeUpstreams(): Promise<FakeUpstreams> {
     const validUntil = state.broker.quotesValidUntil;
     return { quotes: [{ symbol, ...QUOTE }], ...(validUntil && { validUntil }) };
   });
-  broker.post('/internal/broker/orders', async (request, reply) => {
-    const body = request.body as Record<string, string>;
+  /** The broker's answer to one order: its status and body, as the single route sends it. */
+  function submit(body: Record<string, string>): { status: number; body: Record<string, unknown> } {
     state.broker.orders.push(body);
-    if (state.broker.mode === 'down') return reply.code(503).send({ code: 'DOWN' });
+    if (state.broker.mode === 'down') return { status: 503, body: { code: 'DOWN' } };
     const cid = body.clientOrderId!;
     const seen = known.get(cid);
-    if (seen) return seen;
+    if (seen) return { status: 200, body: seen };
     let answer: Record<string, unknown>;
     if (state.broker.mode === 'reject') {
-      return reply
-        .code(422)
-        .type('application/problem+json')
-        .send({ status: 422, code: 'ALP_BROKER_INSUFFICIENT_FUNDS', detail: 'insufficient funds' });
+      return {
+        status: 422,
+        body: { status: 422, code: 'ALP_BROKER_INSUFFICIENT_FUNDS', detail: 'insufficient funds' },
+      };
     } else if (state.broker.mode === 'rest' || body.type === 'limit') {
       answer = {
         clientOrderId: cid,
@@ -100,8 +121,32 @@ export async function startFakeUpstreams(): Promise<FakeUpstreams> {
       };
     }
     known.set(cid, answer);
-    if (state.broker.mode === 'lost-answer') return reply.code(503).send({ code: 'LOST' });
-    return answer;
+    if (state.broker.mode === 'lost-answer') return { status: 503, body: { code: 'LOST' } };
+    return { status: 200, body: answer };
+  }
+  broker.post('/internal/broker/orders', async (request, reply) => {
+    const { status, body } = submit(request.body as Record<string, string>);
+    if (status >= 400) reply.type('application/problem+json');
+    return reply.code(status).send(body);
+  });
+  broker.post('/internal/broker/order-batches', async (request, reply) => {
+    const { orders } = request.body as { orders: Record<string, string>[] };
+    state.broker.batches.push(orders.length);
+    if (state.broker.mode === 'refuse-batches') {
+      return reply.code(400).type('application/problem+json').send({ code: 'ALP_REQUEST_INVALID' });
+    }
+    // A broker that is down (or loses its answers) answers the whole call that way.
+    if (state.broker.mode === 'down' || state.broker.mode === 'lost-answer') {
+      orders.forEach(submit);
+      return reply.code(503).send({ code: state.broker.mode === 'down' ? 'DOWN' : 'LOST' });
+    }
+    return {
+      results: orders.map((o) => {
+        const { requestId: _, ...terms } = o;
+        const { status, body } = submit(terms);
+        return status === 200 ? { status, order: body } : { status, ...body };
+      }),
+    };
   });
   broker.get('/internal/broker/orders/:cid', async (request, reply) => {
     const cid = (request.params as { cid: string }).cid;

@@ -5,6 +5,7 @@ import type { OrderRow } from '../store/order-row.js';
 import { orderView } from '../store/order-row.js';
 import type { BrokerOrderAnswer } from './broker-reports.js';
 import { QuoteCache, type QuotePrices } from './quote-cache.js';
+import { createBatcher, settledValue, type Batcher, type Settled } from '../../platform/batcher.js';
 
 /**
  * What came of a call to the broker. `unknown` means the call may or may not have reached it
@@ -48,28 +49,101 @@ async function brokerCall(
   }
 }
 
+function orderTerms(row: OrderRow) {
+  const v = orderView(row);
+  return {
+    userId: row.user_id,
+    clientOrderId: row.client_order_id,
+    symbol: v.symbol,
+    side: v.side,
+    type: v.type,
+    quantity: v.quantity,
+    ...(v.limitPrice !== null && { limitPrice: v.limitPrice }),
+  };
+}
+
+interface PendingOrder {
+  readonly row: OrderRow;
+  readonly context: CallContext | undefined;
+  readonly timeoutMs: number;
+}
+
+type BatchResult =
+  { status: 200; order: BrokerOrderAnswer } | { status: number; code?: string; detail?: string };
+
+function outcomeOf(result: BatchResult | undefined): BrokerOutcome {
+  if (result?.status === 200 && 'order' in result) return { kind: 'answer', answer: result.order };
+  const code = result && 'code' in result ? result.code : undefined;
+  if (result && isDefiniteRefusal(result.status, code)) {
+    return { kind: 'refused', code: code ?? REJECT_REASONS.brokerRefused };
+  }
+  return { kind: 'unknown', error: new Error(`broker answered ${JSON.stringify(result)}`) };
+}
+
+/**
+ * One call to `POST /internal/broker/order-batches` for every order that arrived together.
+ * Each order gets its own outcome. A whole batch refused (a 4xx: one order the broker's
+ * schema refuses) is sent again order by order, so that order alone is refused; a batch
+ * that failed otherwise (down, timeout, 5xx) leaves every order's outcome unknown.
+ */
+async function submitBatch(
+  app: FastifyInstance,
+  items: readonly PendingOrder[],
+): Promise<Settled<BrokerOutcome>[]> {
+  const single = (i: PendingOrder) =>
+    brokerCall(app, '/internal/broker/orders', orderTerms(i.row), i.context, i.timeoutMs);
+  if (items.length === 1) return [settledValue(await single(items[0]!))];
+  const context = items.find((i) => i.context)?.context;
+  try {
+    const res = await app.services.call<{ results?: unknown }>('broker', {
+      method: 'POST',
+      path: '/internal/broker/order-batches',
+      body: {
+        orders: items.map((i) => ({
+          ...orderTerms(i.row),
+          ...(i.context && { requestId: i.context.id }),
+        })),
+      },
+      timeoutMs: Math.min(...items.map((i) => i.timeoutMs)),
+      ...(context && { context }),
+    });
+    const results = res.body?.results;
+    if (!Array.isArray(results) || results.length !== items.length) {
+      const error = new Error('the broker answered something that is not a list of results');
+      return items.map(() => settledValue<BrokerOutcome>({ kind: 'unknown', error }));
+    }
+    return results.map((r: BatchResult | undefined) => settledValue(outcomeOf(r)));
+  } catch (err) {
+    if (isUpstreamRejected(err) && err.upstream.status >= 400 && err.upstream.status < 500) {
+      return Promise.all(items.map(async (i) => settledValue(await single(i))));
+    }
+    return items.map(() => settledValue<BrokerOutcome>({ kind: 'unknown', error: err }));
+  }
+}
+
+const batchers = new WeakMap<FastifyInstance, Batcher<PendingOrder, BrokerOutcome>>();
+
+function brokerBatcherOf(app: FastifyInstance): Batcher<PendingOrder, BrokerOutcome> {
+  let batcher = batchers.get(app);
+  if (!batcher) {
+    batcher = createBatcher({
+      run: (items) => submitBatch(app, items),
+      maxInFlight: 2,
+      maxBatch: 256,
+    });
+    batchers.set(app, batcher);
+  }
+  return batcher;
+}
+
+/** Sends an order to the broker; orders that arrive together go as one batch. */
 export function submitToBroker(
   app: FastifyInstance,
   row: OrderRow,
   context: CallContext | undefined,
   timeoutMs: number,
 ): Promise<BrokerOutcome> {
-  const v = orderView(row);
-  return brokerCall(
-    app,
-    '/internal/broker/orders',
-    {
-      userId: row.user_id,
-      clientOrderId: row.client_order_id,
-      symbol: v.symbol,
-      side: v.side,
-      type: v.type,
-      quantity: v.quantity,
-      ...(v.limitPrice !== null && { limitPrice: v.limitPrice }),
-    },
-    context,
-    timeoutMs,
-  );
+  return brokerBatcherOf(app).submit({ row, context, timeoutMs });
 }
 
 /**
