@@ -13,13 +13,14 @@ const result = {
 } as unknown as autocannon.Result;
 
 describe('statsFromAutocannon', () => {
-  test('throughput over the measured duration, failures over all attempts', () => {
+  test('throughput over the measured duration, failures (refusals included) over all attempts', () => {
     expect(
       statsFromAutocannon(result, {
         target: 'gateway',
         url: 'http://127.0.0.1:6000/api/v1/orders',
         connections: 50,
         loadAverage: { before: [1, 2, 3], after: [4, 5, 6] },
+        refusals: { refused: 5, refusalCounts: { 'Rejected: ALP_ORDERS_RISK_UNAVAILABLE': 5 } },
       }),
     ).toEqual({
       mode: 'closed',
@@ -35,7 +36,10 @@ describe('statsFromAutocannon', () => {
       latencyResolutionMs: 1,
       errors: 2,
       non2xx: 8,
-      errorRate: 10 / 4002,
+      refused: 5,
+      refusalCounts: { 'Rejected: ALP_ORDERS_RISK_UNAVAILABLE': 5 },
+      // Refusals are failures too, but still answers: rps keeps counting them.
+      errorRate: 15 / 4002,
       statusCounts: { '200': 3992, '503': 8 },
       loadAverage: { before: [1, 2, 3], after: [4, 5, 6] },
     });

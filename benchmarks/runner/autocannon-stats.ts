@@ -1,4 +1,5 @@
 import type autocannon from 'autocannon';
+import type { RefusalCounts } from './refusals.js';
 import { errorRateOf, round3, type RunStats } from './run-stats.js';
 
 export interface RunContext {
@@ -6,6 +7,8 @@ export interface RunContext {
   readonly url: string;
   readonly connections: number;
   readonly loadAverage: RunStats['loadAverage'];
+  /** Counted from the bodies autocannon hands to onResponse (autocannon does not judge bodies). */
+  readonly refusals: RefusalCounts;
 }
 
 /** An autocannon result as RunStats. Throughput is responses over the measured duration. */
@@ -38,7 +41,9 @@ export function statsFromAutocannon(result: autocannon.Result, ctx: RunContext):
     latencyResolutionMs: 1,
     errors: result.errors,
     non2xx: result.non2xx,
-    errorRate: errorRateOf(requests, result.errors, result.non2xx),
+    refused: ctx.refusals.refused,
+    refusalCounts: ctx.refusals.refusalCounts,
+    errorRate: errorRateOf(requests, result.errors, result.non2xx, ctx.refusals.refused),
     statusCounts,
     loadAverage: ctx.loadAverage,
   };

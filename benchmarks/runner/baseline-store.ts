@@ -1,6 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Baseline } from './baseline.js';
+import type { Baseline, BaselineSample } from './baseline.js';
+
+/** A baseline as stored; files saved before refusals were counted have no `refused`. */
+type StoredBaseline = Omit<Baseline, 'samples'> & {
+  readonly samples: readonly (Omit<BaselineSample, 'refused'> & { readonly refused?: number })[];
+};
 
 export function baselineFile(dir: string, scenario: string, mode: 'closed' | 'open'): string {
   // Open-model baselines are kept apart: the two modes measure different things.
@@ -9,8 +14,10 @@ export function baselineFile(dir: string, scenario: string, mode: 'closed' | 'op
 
 export async function readBaseline(file: string): Promise<Baseline | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Baseline>;
-    return parsed.version === 1 && Array.isArray(parsed.samples) ? (parsed as Baseline) : undefined;
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<StoredBaseline>;
+    if (parsed.version !== 1 || !Array.isArray(parsed.samples)) return undefined;
+    const stored = parsed as StoredBaseline;
+    return { ...stored, samples: stored.samples.map((s) => ({ ...s, refused: s.refused ?? 0 })) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (err instanceof SyntaxError) return undefined;

@@ -13,6 +13,7 @@ const sample = (rps: number, p50 = 2, p99 = 10): BaselineSample => ({
   p50,
   p99,
   errorRate: 0,
+  refused: 0,
 });
 const baseline = (samples: BaselineSample[], l: LoadShape = load): Baseline => ({
   version: 1,

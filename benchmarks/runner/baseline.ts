@@ -6,6 +6,8 @@ export interface BaselineSample {
   readonly p50: number;
   readonly p99: number;
   readonly errorRate: number;
+  /** 2xx answers that were refusals; 0 in files saved before refusals were counted. */
+  readonly refused: number;
 }
 
 /** The load a baseline was measured under; only runs under the same load are compared. */

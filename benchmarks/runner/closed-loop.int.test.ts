@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { orderRefusal } from '../scenarios/order.js';
 import { runClosedLoop } from './closed-loop.js';
 
 // A real, bounded run (~1 s, 2 connections, loopback) against a tiny server that counts what
@@ -8,6 +9,7 @@ describe('runClosedLoop against a real server', () => {
   let app: FastifyInstance;
   let url: string;
   const seen = { gets: 0, posts: 0, keys: new Set<string>(), bodies: new Set<string>() };
+  let decided = 0;
 
   beforeAll(async () => {
     app = Fastify();
@@ -20,6 +22,15 @@ describe('runClosedLoop against a real server', () => {
       seen.keys.add(String(request.headers['idempotency-key']));
       seen.bodies.add(JSON.stringify(request.body));
       return reply.code(request.body.n % 2 === 0 ? 201 : 422).send({});
+    });
+    // Like trading: 201 for every order it decided, every second one rejected fail closed.
+    app.get('/decided', async (_request, reply) => {
+      const filled = decided++ % 2 === 0;
+      return reply.code(201).send({
+        id: String(decided),
+        status: filled ? 'Filled' : 'Rejected',
+        reason: filled ? null : 'ALP_ORDERS_RISK_UNAVAILABLE',
+      });
     });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -77,5 +88,29 @@ describe('runClosedLoop against a real server', () => {
     expect(stats.non2xx).toBe(odd);
     expect((stats.statusCounts['201'] ?? 0) + odd).toBe(stats.requests);
     expect(stats.errorRate).toBe(odd / stats.requests);
+  });
+
+  test('a 201 carrying a rejected order counts as refused and as a failure, still as an answer', async () => {
+    const stats = await runClosedLoop({
+      target: 'tiny',
+      url,
+      method: 'GET',
+      path: '/decided',
+      headers: {},
+      refusal: orderRefusal,
+      connections: 1,
+      durationS: 1,
+    });
+    // One connection: the counted answers are the first ones served, alternating from Filled.
+    const rejected = Math.floor(stats.requests / 2);
+    expect(stats.requests).toBeGreaterThan(1);
+    expect(stats).toMatchObject({
+      errors: 0,
+      non2xx: 0,
+      refused: rejected,
+      refusalCounts: { 'Rejected: ALP_ORDERS_RISK_UNAVAILABLE': rejected },
+      statusCounts: { '201': stats.requests },
+      errorRate: rejected / stats.requests,
+    });
   });
 });

@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { statsFromAutocannon } from './autocannon-stats.js';
 import { loadAverageNow } from './load-average.js';
 import type { LoadPlan } from './load-plan.js';
+import { NO_REFUSALS, refusalTally } from './refusals.js';
 import type { RunStats } from './run-stats.js';
 
 /** Per-request timeout: a request slower than this counts as an error, not as latency. */
@@ -14,7 +15,24 @@ const TIMEOUT_S = 10;
 export async function runClosedLoop(plan: LoadPlan): Promise<RunStats> {
   const before = loadAverageNow();
   const dynamic = plan.body !== undefined || plan.perRequestHeaders !== undefined;
+  const tally = plan.refusal && refusalTally(plan.refusal);
   const url = new URL(plan.path, plan.url).toString();
+  const request: autocannon.Request = {
+    ...(dynamic && {
+      setupRequest: (req: autocannon.Request) => ({
+        ...req,
+        headers: { ...req.headers, ...plan.perRequestHeaders?.() },
+        ...(plan.body && { body: JSON.stringify(plan.body()) }),
+      }),
+    }),
+    // autocannon calls this for exactly the responses it counts (not after the run stops),
+    // so refusals and `requests` cover the same answers.
+    ...(tally && {
+      onResponse: (status: number, body: string) => {
+        if (status >= 200 && status <= 299) tally.record(body);
+      },
+    }),
+  };
   const result = await autocannon({
     url,
     method: plan.method,
@@ -22,22 +40,13 @@ export async function runClosedLoop(plan: LoadPlan): Promise<RunStats> {
     connections: plan.connections,
     duration: plan.durationS,
     timeout: TIMEOUT_S,
-    ...(dynamic && {
-      requests: [
-        {
-          setupRequest: (req) => ({
-            ...req,
-            headers: { ...req.headers, ...plan.perRequestHeaders?.() },
-            ...(plan.body && { body: JSON.stringify(plan.body()) }),
-          }),
-        },
-      ],
-    }),
+    ...((dynamic || tally) && { requests: [request] }),
   });
   return statsFromAutocannon(result, {
     target: plan.target,
     url,
     connections: plan.connections,
     loadAverage: { before, after: loadAverageNow() },
+    refusals: tally ? tally.counts() : NO_REFUSALS,
   });
 }

@@ -1,3 +1,5 @@
+import type { RefusalCheck } from '../scenarios/scenario.js';
+
 /** One load run against one URL, independent of how the load is generated. */
 export interface LoadPlan {
   /** Name of what is measured (a service name), carried into the stats. */
@@ -12,6 +14,8 @@ export interface LoadPlan {
   readonly body?: () => unknown;
   /** Extra headers per request (a unique Idempotency-Key, the next bench user's token). */
   readonly perRequestHeaders?: () => Record<string, string>;
+  /** Judges each 2xx answer's body; only then are bodies parsed (it costs the generator CPU). */
+  readonly refusal?: RefusalCheck;
   readonly connections: number;
   readonly durationS: number;
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { orderRefusal } from '../scenarios/order.js';
 import { runOpenModel } from './open-model.js';
 
 // Bounded (1 s at 200 req/s on loopback) against a tiny server: every request the schedule
@@ -8,12 +9,22 @@ describe('runOpenModel against a real server', () => {
   let app: FastifyInstance;
   let url: string;
   let served = 0;
+  let decided = 0;
 
   beforeAll(async () => {
     app = Fastify();
     app.get('/ping', async () => {
       served += 1;
       return { ok: true };
+    });
+    // Like trading: 201 for every order it decided, every second one rejected fail closed.
+    app.get('/decided', async (_request, reply) => {
+      const filled = decided++ % 2 === 0;
+      return reply.code(201).send({
+        id: String(decided),
+        status: filled ? 'Filled' : 'Rejected',
+        reason: filled ? null : 'ALP_ORDERS_RISK_UNAVAILABLE',
+      });
     });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -45,6 +56,33 @@ describe('runOpenModel against a real server', () => {
       errorRate: 0,
       statusCounts: { '200': 200 },
       latencyResolutionMs: 0.001,
+    });
+  });
+
+  test('a 201 carrying a rejected order counts as refused and as a failure, still as an answer', async () => {
+    const stats = await runOpenModel(
+      {
+        target: 'tiny',
+        url,
+        method: 'GET',
+        path: '/decided',
+        headers: {},
+        refusal: orderRefusal,
+        connections: 4,
+        durationS: 1,
+      },
+      100,
+    );
+    expect(decided).toBe(100);
+    expect(stats).toMatchObject({
+      sent: 100,
+      requests: 100,
+      errors: 0,
+      non2xx: 0,
+      refused: 50,
+      refusalCounts: { 'Rejected: ALP_ORDERS_RISK_UNAVAILABLE': 50 },
+      statusCounts: { '201': 100 },
+      errorRate: 0.5,
     });
   });
 });

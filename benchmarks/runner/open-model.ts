@@ -3,6 +3,7 @@ import * as hdr from 'hdr-histogram-js';
 import { Pool } from 'undici';
 import { loadAverageNow } from './load-average.js';
 import type { LoadPlan } from './load-plan.js';
+import { NO_REFUSALS, refusalTally } from './refusals.js';
 import { errorRateOf, round3, type RunStats } from './run-stats.js';
 
 /** Requests slower than this count as errors. */
@@ -54,6 +55,7 @@ export async function runOpenModel(plan: LoadPlan, rate: number): Promise<RunSta
     bodyTimeout: TIMEOUT_MS,
   });
   const histogram = latencyHistogram();
+  const tally = plan.refusal && refusalTally(plan.refusal);
   const statusCounts: Record<string, number> = {};
   let sent = 0;
   let responses = 0;
@@ -80,13 +82,20 @@ export async function runOpenModel(plan: LoadPlan, rate: number): Promise<RunSta
         ...(plan.body && { body: JSON.stringify(plan.body()) }),
       })
       .then(async (res) => {
-        await res.body.dump();
+        const ok = res.statusCode >= 200 && res.statusCode <= 299;
+        // The body is read before the clock stops either way; only a 2xx body the scenario
+        // judges is decoded, and it is judged after the clock stopped.
+        const judge = ok ? tally : undefined;
+        let text = '';
+        if (judge) text = await res.body.text();
+        else await res.body.dump();
         const done = performance.now();
         lastDone = done;
         responses += 1;
         histogram.recordValue(Math.max(1, Math.round((done - intended) * 1000)));
         statusCounts[res.statusCode] = (statusCounts[res.statusCode] ?? 0) + 1;
-        if (res.statusCode < 200 || res.statusCode > 299) non2xx += 1;
+        if (!ok) non2xx += 1;
+        judge?.record(text);
       })
       .catch(() => {
         errors += 1;
@@ -118,6 +127,7 @@ export async function runOpenModel(plan: LoadPlan, rate: number): Promise<RunSta
   histogram.destroy();
 
   const elapsedS = Math.max(plan.durationS, (lastDone - start) / 1000);
+  const { refused, refusalCounts } = tally ? tally.counts() : NO_REFUSALS;
   return {
     mode: 'open',
     target: plan.target,
@@ -132,7 +142,9 @@ export async function runOpenModel(plan: LoadPlan, rate: number): Promise<RunSta
     latencyResolutionMs: 0.001,
     errors,
     non2xx,
-    errorRate: errorRateOf(responses, errors, non2xx),
+    refused,
+    refusalCounts,
+    errorRate: errorRateOf(responses, errors, non2xx, refused),
     statusCounts,
     loadAverage: { before, after: loadAverageNow() },
   };

@@ -13,6 +13,7 @@ const HEADERS = [
   'p99 ms',
   'p99.9 ms',
   'failed',
+  'refused',
   'load avg',
 ];
 
@@ -28,22 +29,41 @@ function row(r: RunStats, users: number): string[] {
     String(l.p99),
     String(l.p999),
     `${r.errors + r.non2xx}/${r.requests + r.errors}`,
+    String(r.refused),
     r.loadAverage.after.join(' '),
   ];
 }
 
+/**
+ * What a run's refusals were, most frequent first, e.g. `refused on gateway: 120 ×
+ * Rejected: ALP_ORDERS_RISK_UNAVAILABLE`. Labels hold colons, hence `×` and `;`.
+ */
+function describeRefusals(r: RunStats): string {
+  const labels = Object.entries(r.refusalCounts)
+    .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : 1))
+    .map(([label, n]) => `${n} × ${label}`);
+  return `refused on ${r.target}: ${labels.join('; ')}`;
+}
+
 function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
   const lines = [c.bold(`${s.id}: ${s.title}`), c.dim(`  gates: ${s.source}`)];
-  const rows = [s.result, ...(s.reference ? [s.reference] : [])].map((r) => row(r, s.load.users));
+  const shown = [s.result, ...(s.reference ? [s.reference] : [])];
+  const rows = shown.map((r) => row(r, s.load.users));
   lines.push(
     ...renderTable(HEADERS, rows)
       .split('\n')
       .map((l) => `  ${l}`),
   );
+  // A refusal came with a 2xx status: say what it was, or the throughput reads as good work.
+  for (const r of shown.filter((r) => r.refused > 0))
+    lines.push(c.yellow(`  ${describeRefusals(r)}`));
   if (s.runs.length > 1) {
+    const refused = s.runs.some((r) => r.refused > 0)
+      ? `, refused: ${s.runs.map((r) => r.refused).join(', ')}`
+      : '';
     lines.push(
       c.dim(
-        `  ${s.runs.length} runs, req/s: ${s.runs.map((r) => r.rps).join(', ')} (median shown)`,
+        `  ${s.runs.length} runs, req/s: ${s.runs.map((r) => r.rps).join(', ')}${refused} (median shown)`,
       ),
     );
   }

@@ -168,6 +168,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       p50: r.latencyMs.p50,
       p99: r.latencyMs.p99,
       errorRate: r.errorRate,
+      refused: r.refused,
     }));
     if (o.saveBaseline) {
       await writeBaseline(file, {

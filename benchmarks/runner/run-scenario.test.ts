@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { orderRefusal } from '../scenarios/order.js';
 import { scenarios } from '../scenarios/registry.js';
 import type { RunStats } from './run-stats.js';
 import { medianIndex, planFor, settleMs } from './run-scenario.js';
@@ -19,11 +20,12 @@ describe('planFor', () => {
       durationS: 5,
     });
     expect(plan.body).toBeUndefined();
+    expect(plan.refusal).toBeUndefined();
     const auth = [1, 2, 3, 4].map(() => plan.perRequestHeaders?.().authorization);
     expect(auth).toEqual(['Bearer t1', 'Bearer t2', 'Bearer t3', 'Bearer t1']);
   });
 
-  test('an order gets a JSON body, a token and a fresh Idempotency-Key per request', () => {
+  test('an order gets a JSON body, a token, a fresh Idempotency-Key and a refusal check', () => {
     const plan = planFor(scenarios.order, 'http://127.0.0.1:6000', 'gateway', users.slice(0, 1), 1);
     expect(plan.headers).toEqual({ 'content-type': 'application/json' });
     const a = plan.perRequestHeaders?.();
@@ -31,6 +33,8 @@ describe('planFor', () => {
     expect(a?.authorization).toBe('Bearer t1');
     expect(a?.['idempotency-key']).not.toBe(b?.['idempotency-key']);
     expect(plan.body?.()).toEqual({ symbol: 'AAPL', side: 'buy', type: 'market', quantity: '1' });
+    // A 201 can carry a rejected order: the runners judge each 2xx body with the scenario's check.
+    expect(plan.refusal).toBe(orderRefusal);
   });
 });
 

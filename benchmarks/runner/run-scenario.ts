@@ -50,6 +50,7 @@ export function planFor(
     headers: body ? { 'content-type': 'application/json' } : {},
     ...(body && { body }),
     ...(perRequest && { perRequestHeaders: perRequest }),
+    ...(s.request.refusal && { refusal: s.request.refusal }),
     connections: s.connections,
     durationS,
   };
@@ -73,7 +74,7 @@ export function medianIndex(runs: readonly RunStats[]): number {
 
 function describe(r: RunStats): string {
   const l = r.latencyMs;
-  return `${r.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${r.errors + r.non2xx} failed (load ${r.loadAverage.after.join(' ')})`;
+  return `${r.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${r.errors + r.non2xx} failed, ${r.refused} refused (load ${r.loadAverage.after.join(' ')})`;
 }
 
 /**

@@ -28,17 +28,29 @@ export interface RunStats {
   /** Socket errors and timeouts (no response at all). */
   readonly errors: number;
   readonly non2xx: number;
-  /** (errors + non-2xx) ÷ (responses + errors). */
+  /** 2xx answers the scenario's refusal check judged a refusal (an order that was not filled). */
+  readonly refused: number;
+  /** Refusals by label, e.g. `Rejected: ALP_ORDERS_RISK_UNAVAILABLE`; at most 10 labels + `other`. */
+  readonly refusalCounts: Readonly<Record<string, number>>;
+  /** (errors + non-2xx + refused) ÷ (responses + errors). */
   readonly errorRate: number;
   readonly statusCounts: Readonly<Record<string, number>>;
   /** os.loadavg() (1, 5, 15 min) just before and just after the run: the machine is shared. */
   readonly loadAverage: { readonly before: readonly number[]; readonly after: readonly number[] };
 }
 
-/** Failed share: requests that got no response or a non-2xx one, over all attempts. */
-export function errorRateOf(responses: number, errors: number, non2xx: number): number {
+/**
+ * Failed share: requests that got no response, a non-2xx one or a refusal, over all attempts.
+ * A refusal is a 2xx response, so it is among `responses` and never also among `non2xx`.
+ */
+export function errorRateOf(
+  responses: number,
+  errors: number,
+  non2xx: number,
+  refused: number,
+): number {
   const attempts = responses + errors;
-  return attempts === 0 ? 0 : (errors + non2xx) / attempts;
+  return attempts === 0 ? 0 : (errors + non2xx + refused) / attempts;
 }
 
 /** Rounds to 3 decimals so that JSON and tables never show float noise. */

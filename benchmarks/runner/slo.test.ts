@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import type autocannon from 'autocannon';
 import type { Scenario } from '../scenarios/scenario.js';
+import { statsFromAutocannon } from './autocannon-stats.js';
 import type { RunStats } from './run-stats.js';
 import { compareRuns, evaluateSlos } from './slo.js';
 
@@ -19,6 +21,8 @@ function stats(over: Partial<RunStats> & { p50?: number; p99?: number }): RunSta
     latencyResolutionMs: 1,
     errors: 0,
     non2xx: 0,
+    refused: 0,
+    refusalCounts: {},
     errorRate: 0,
     statusCounts: { '200': 10_000 },
     loadAverage: { before: [1, 1, 1], after: [1, 1, 1] },
@@ -70,6 +74,29 @@ describe('evaluateSlos', () => {
   ] as const)('closed loop: %s breaches exactly that gate', (_name, over, id) => {
     const failed = evaluateSlos(scenario, stats(over)).filter((c) => !c.passed);
     expect(failed.map((c) => c.id)).toEqual([id]);
+  });
+
+  test('refusals alone breach the error-rate gate: no socket error, no non-2xx, 201s all along', () => {
+    // The runners' own conversion: every answer was 201, four of them rejected orders.
+    const result = {
+      duration: 10,
+      errors: 0,
+      non2xx: 0,
+      requests: { total: 10_000, sent: 10_000 },
+      statusCodeStats: { '201': { count: 10_000 } },
+      latency: { p50: 2, p90: 5, p99: 10, p99_9: 12, max: 15, mean: 2.5 },
+    } as unknown as autocannon.Result;
+    const run = statsFromAutocannon(result, {
+      target: 'gateway',
+      url: 'http://127.0.0.1:4000/api/v1/orders',
+      connections: 100,
+      loadAverage: { before: [1, 1, 1], after: [1, 1, 1] },
+      refusals: { refused: 4, refusalCounts: { 'Rejected: ALP_ORDERS_RISK_UNAVAILABLE': 4 } },
+    });
+    expect(run.rps).toBe(1000);
+    expect(evaluateSlos(scenario, run).filter((c) => !c.passed)).toEqual([
+      { id: 'errors', description: 'error rate', observed: 0.0004, limit: 0, passed: false },
+    ]);
   });
 
   test('a reference without a ratio limit is compared but not gated', () => {

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Scenario } from './scenario.js';
 
+/**
+ * A market buy of 1 AAPL must end Filled. Trading answers 201 for every order it decided,
+ * Rejected included, so any other status counts as a refusal, labelled with its reason.
+ */
+export function orderRefusal(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return 'malformed order body';
+  const { status, reason } = body as { status?: unknown; reason?: unknown };
+  if (typeof status !== 'string') return 'malformed order body';
+  if (status === 'Filled') return undefined;
+  return typeof reason === 'string' && reason !== '' ? `${status}: ${reason}` : status;
+}
+
 /** Order placement through the gateway: trading → risk → broker, with writes, outbox and audit. */
 export const order = {
   id: 'order',
@@ -13,6 +25,7 @@ export const order = {
     path: '/api/v1/orders',
     body: () => ({ symbol: 'AAPL', side: 'buy', type: 'market', quantity: '1' }),
     headers: () => ({ 'idempotency-key': `bench-${randomUUID()}` }),
+    refusal: orderRefusal,
   },
   auth: 'bench-user',
   // Five connections per user: one user's orders serialise on its risk and account rows.

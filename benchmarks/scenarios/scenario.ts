@@ -10,6 +10,14 @@ export interface BenchUser {
   readonly accessToken: string;
 }
 
+/**
+ * Judges one 2xx answer's JSON body: a short label when the answer is a refusal (e.g.
+ * `Rejected: ALP_ORDERS_RISK_UNAVAILABLE`), undefined when it is what the scenario wanted.
+ * It gets whatever JSON.parse gave, of any shape; a throw counts as a refusal
+ * (`refusal check threw`) rather than ending the run.
+ */
+export type RefusalCheck = (body: unknown) => string | undefined;
+
 export interface ScenarioRequest {
   readonly method: 'GET' | 'POST';
   /** Path and query, the same through the gateway and direct (the gateway keeps paths as is). */
@@ -18,6 +26,14 @@ export interface ScenarioRequest {
   readonly body?: () => unknown;
   /** Extra headers built per request, e.g. a unique Idempotency-Key. */
   readonly headers?: () => Record<string, string>;
+  /**
+   * A status code alone can hide a refusal: trading answers 201 for an order it rejected
+   * (risk did not answer in time, so the order is rejected fail closed). A run of such
+   * answers would pass a "no errors" gate and report a fine throughput. When set, the body
+   * of every 2xx answer is parsed and checked. A refusal counts as a failure in the error
+   * rate; a body that is not JSON is a refusal too.
+   */
+  readonly refusal?: RefusalCheck;
 }
 
 /** Gates of one run. A closed-loop run checks all three; an open-model run replaces minRps. */
@@ -26,7 +42,7 @@ export interface ScenarioSlo {
   readonly p99Ms: number;
   /** Least throughput in requests per second (closed loop). */
   readonly minRps: number;
-  /** Largest share of failed requests (socket errors and non-2xx), 0 = none allowed. */
+  /** Largest share of failed requests (socket errors, non-2xx, refusals), 0 = none allowed. */
   readonly maxErrorRate: number;
   /** p99 at a fixed arrival rate (open model, `--rate`), when the scenario sets one. */
   readonly openModelP99Ms?: number;

@@ -21,6 +21,7 @@ export default class Bench extends BaseCommand {
   static override description = `Runs scenarios (${SCENARIO_IDS.join(', ')}; all when none given) against the platform started with \`alphintra up --detach\`, found through ALPHINTRA_HOME/state.json.
 Fresh bench users (one, or the scenario's users; see --users) are registered, logged in and funded through the gateway; requests rotate over their tokens. Each scenario warms up (discarded), then measures: closed loop (autocannon, fixed connections) by default, or an open model at a fixed arrival rate with --rate (latency from the intended send time, no coordinated omission).
 Scenarios with a reference (read: gateway vs user, gateway: gateway vs broker) run both targets in the same invocation and report the throughput ratio and the added latency.
+A 2xx answer can still be a refusal: the order scenario counts an order that did not end Filled (e.g. Rejected when risk did not answer in time) as refused, and refusals fail the error-rate gate like socket errors and non-2xx answers.
 After each measured run of the order scenario the event bus is read: what still waited for a consumer is reported and drained (60 s at most) before the next run, so work left for later is visible and not billed to the next run.
 The gateway's per-user rate limit and risk's per-user order rate must be raised for a bench: start the platform with
   RATE_LIMIT_MAX=100000000 RISK_DEFAULT_ORDER_RATE=1000000 alphintra up --detach

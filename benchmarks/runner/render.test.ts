@@ -1,0 +1,117 @@
+import { Chalk } from 'chalk';
+import { describe, expect, test } from 'vitest';
+import { renderBench } from './render.js';
+import type { BenchResult, ScenarioResult } from './run-bench.js';
+import type { RunStats } from './run-stats.js';
+
+const plain = new Chalk({ level: 0 });
+
+const run = (over: Partial<RunStats> = {}): RunStats => ({
+  mode: 'closed',
+  target: 'gateway',
+  url: 'http://127.0.0.1:6000/api/v1/orders',
+  connections: 50,
+  rate: null,
+  durationS: 20,
+  requests: 5000,
+  sent: 5050,
+  rps: 250,
+  latencyMs: { p50: 190, p90: 240, p99: 290, p999: 310, max: 320, mean: 195.5 },
+  latencyResolutionMs: 1,
+  errors: 0,
+  non2xx: 0,
+  refused: 0,
+  refusalCounts: {},
+  errorRate: 0,
+  statusCounts: { '201': 5000 },
+  loadAverage: { before: [5, 5, 5], after: [6.2, 5.1, 4] },
+  ...over,
+});
+
+const scenario = (runs: RunStats[], errorRate: number): ScenarioResult => ({
+  id: 'order',
+  title: 'POST /api/v1/orders through the gateway',
+  source: 'issue 5',
+  load: { mode: 'closed', connections: 50, users: 10, rate: null, durationS: 20 },
+  warmupS: 3,
+  runs,
+  referenceRuns: [],
+  result: runs[0]!,
+  reference: null,
+  bus: [],
+  comparison: null,
+  slos: [
+    {
+      id: 'errors',
+      description: 'error rate',
+      observed: errorRate,
+      limit: 0,
+      passed: errorRate === 0,
+    },
+  ],
+  passed: errorRate === 0,
+  baseline: { file: 'benchmarks/baselines/order.json', comparison: null, saved: false },
+});
+
+const bench = (s: ScenarioResult): BenchResult => ({
+  command: 'alphintra bench order',
+  startedAt: '2026-11-25T16:00:00.000Z',
+  finishedAt: '2026-11-25T16:01:00.000Z',
+  machine: { cpus: 2, node: 'v20.20.2', loadAverage: [5, 5, 5] },
+  benchUsers: 10,
+  gatewayRateLimit: 100_000_000,
+  scenarios: [s],
+  passed: s.passed,
+  breached: s.passed ? [] : ['order:errors'],
+});
+
+describe('renderBench', () => {
+  test('no refusals: the refused column reads 0 and no refusal line is printed', () => {
+    expect(renderBench(bench(scenario([run()], 0)), plain)).toMatchInlineSnapshot(`
+      "alphintra bench order
+      2 CPUs, node v20.20.2, load average 5 5 5; latency of closed-loop runs in whole ms (autocannon)
+
+      order: POST /api/v1/orders through the gateway
+        gates: issue 5
+        target   load               req/s  p50 ms  p90 ms  p99 ms  p99.9 ms  failed  refused  load avg
+        gateway  50 conn, 10 users  250    190     240     290     310       0/5000  0        6.2 5.1 4
+        ✓ error rate: 0 (<= 0)
+        baseline: none at benchmarks/baselines/order.json
+
+      all SLOs met (1 scenarios)"
+    `);
+  });
+
+  test('refusals: counted next to failed, labels most frequent first, the error gate breached', () => {
+    const refused = run({
+      refused: 130,
+      refusalCounts: { Expired: 10, 'Rejected: ALP_ORDERS_RISK_UNAVAILABLE': 120 },
+      errorRate: 0.026,
+    });
+    expect(renderBench(bench(scenario([refused], 0.026)), plain)).toMatchInlineSnapshot(`
+      "alphintra bench order
+      2 CPUs, node v20.20.2, load average 5 5 5; latency of closed-loop runs in whole ms (autocannon)
+
+      order: POST /api/v1/orders through the gateway
+        gates: issue 5
+        target   load               req/s  p50 ms  p90 ms  p99 ms  p99.9 ms  failed  refused  load avg
+        gateway  50 conn, 10 users  250    190     240     290     310       0/5000  130      6.2 5.1 4
+        refused on gateway: 120 × Rejected: ALP_ORDERS_RISK_UNAVAILABLE; 10 × Expired
+        ✗ error rate: 0.026 (<= 0)
+        baseline: none at benchmarks/baselines/order.json
+
+      SLO breached: order:errors"
+    `);
+  });
+
+  test('repeats: the runs line lists refusals per run when any run had some', () => {
+    const runs = [
+      run({ rps: 250, refused: 3, refusalCounts: { 'Rejected: ALP_X': 3 }, errorRate: 0.0006 }),
+      run({ rps: 240 }),
+      run({ rps: 260 }),
+    ];
+    const out = renderBench(bench(scenario(runs, 0.0006)), plain);
+    expect(out).toContain('\n  3 runs, req/s: 250, 240, 260, refused: 3, 0, 0 (median shown)\n');
+    expect(out).toContain('\n  refused on gateway: 3 × Rejected: ALP_X\n');
+  });
+});
