@@ -14,12 +14,20 @@ import { createService } from '../platform/index.js';
 import { createPgBossBus, eventsPlugin } from '../platform/events/index.js';
 import { configSchema, type Config } from './config.js';
 import { clientOrderIdFor } from './orders/client-order-id.js';
+import { parseOrderRequest } from './domain/order-request.js';
+import { claimOrders } from './store/order-claim.js';
 import {
   FILL_PRICE,
   QUOTE,
   startFakeUpstreams,
   type FakeUpstreams,
 } from './testing/fake-upstreams.js';
+
+function parseOrderRequestOrThrow(body: unknown) {
+  const parsed = parseOrderRequest(body);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.order;
+}
 
 const identity = createTestIdentity();
 const alice = { id: `alice-${randomUUID()}` };
@@ -271,6 +279,49 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       // And sent to the broker together: each filled under its own client order id.
       expect(answers.every((a) => a.json().status === 'Filled')).toBe(true);
       expect(fake.broker.batches.length).toBeGreaterThan(0);
+    });
+
+    test('fills that finish in one batch all reach the position (no lost update) and the audit', async () => {
+      const carol = { id: `carol-${randomUUID()}` };
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          place({ ...market, symbol: 'TSLA', quantity: '3' }, randomUUID(), carol),
+        ),
+      );
+      expect(answers.map((a) => a.json().status)).toEqual(Array(10).fill('Filled'));
+      const positions = await app.inject({ url: '/api/v1/positions', headers: auth(carol) });
+      expect(positions.json().items).toEqual([
+        expect.objectContaining({ symbol: 'TSLA', quantity: '30', avgCost: FILL_PRICE }),
+      ]);
+      // Every order's chain holds its three entries: created, accepted, filled.
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_log WHERE chain_id = ANY($1::text[])`,
+        [answers.map((a) => a.json().id)],
+      );
+      expect(rows[0]!.n).toBe(30);
+    });
+
+    test('a claim that fails in the database fails alone; the rest of its batch is claimed', async () => {
+      const input = (key: string, symbol = 'AAPL') => ({
+        userId: alice.id,
+        idempotencyKey: key,
+        clientOrderId: clientOrderIdFor(alice.id, key),
+        requestHash: 'a'.repeat(64),
+        order: { ...parseOrderRequestOrThrow(market), symbol },
+      });
+      const [k1, k2, k3] = [randomUUID(), randomUUID(), randomUUID()];
+      // Longer than the orders table allows: only the store sees it (the route refuses it).
+      const outcomes = await claimOrders(app.pg, [
+        input(k1),
+        input(k2, 'X'.repeat(21)),
+        input(k1),
+        input(k3),
+      ]);
+      expect(
+        outcomes.map((o) => (o.ok ? (o.value.created ? 'created' : 'existing') : 'failed')),
+      ).toEqual(['created', 'failed', 'existing', 'created']);
+      expect(await ordersWithKey(k1)).toBe(1);
+      expect(await ordersWithKey(k3)).toBe(1);
     });
 
     test('a batch risk refuses whole is asked again check by check', async () => {

@@ -8,10 +8,10 @@ import {
 import { parseOrderRequest } from '../domain/order-request.js';
 import { isTerminal } from '../domain/order-transitions.js';
 import { REJECT_REASONS, tradingErrors } from '../errors.js';
-import { applyReports, type TradingReport } from '../store/order-apply.js';
-import { claimOrder, findByKey, releaseClaim, takeOverClaim } from '../store/order-claim.js';
+import type { TradingReport } from '../store/order-apply.js';
+import { findByKey, releaseClaim, takeOverClaim } from '../store/order-claim.js';
 import { orderView, type OrderRow } from '../store/order-row.js';
-import { inTransaction } from '../../platform/transaction.js';
+import { claim, finishOrder } from './order-batches.js';
 import { brokerReports } from '../upstreams/broker-reports.js';
 import { findAtBroker, referencePrice, submitToBroker } from '../upstreams/broker-calls.js';
 import { checkRisk, type RiskVerdict } from '../upstreams/risk-check.js';
@@ -78,19 +78,19 @@ export async function placeOrder(
           settings.riskTimeoutMs,
         )
       : undefined;
-  const claim = await claimOrder(app.pg, {
+  const claimed = await claim(app, {
     userId: input.userId,
     idempotencyKey: input.idempotencyKey,
     clientOrderId: clientOrderIdFor(input.userId, input.idempotencyKey),
     requestHash,
     order: parsed.order,
   });
-  if (claim.created) {
-    return processOrder(app, settings, claim.row, input.context, { firstAttempt: true, quote });
+  if (claimed.created) {
+    return processOrder(app, settings, claimed.row, input.context, { firstAttempt: true, quote });
   }
 
   const waitUntil = Date.now() + settings.duplicateWaitMs;
-  let row: OrderRow | undefined = claim.row;
+  let row: OrderRow | undefined = claimed.row;
   for (;;) {
     if (!row) throw new Error('order disappeared');
     const decision = decideIdempotency(stored(row), requestHash, Date.now(), settings.idempotency);
@@ -124,23 +124,6 @@ export async function placeOrder(
   }
 }
 
-async function finish(
-  app: FastifyInstance,
-  row: OrderRow,
-  reports: readonly TradingReport[],
-  actor: string,
-): Promise<PlaceOrderResult> {
-  const outcome = await inTransaction(app.pg, (client) =>
-    applyReports(client, row, reports, { actor, storeResponse: true, log: app.log }),
-  );
-  if (outcome.events > 0) app.events.nudge();
-  return {
-    status: outcome.row.response_status ?? 201,
-    body: outcome.row.response_body,
-    replayed: false,
-  };
-}
-
 /**
  * How this attempt at an order came about. Only the attempt that created the order knows the
  * broker has never seen it; any later one (the client's retry after a lost answer, the
@@ -153,6 +136,21 @@ export type Attempt =
       readonly quote?: Promise<string | undefined>;
     }
   | { readonly firstAttempt: false };
+
+/** Stores the order's outcome and its response (orders that finish together share a commit). */
+async function finish(
+  app: FastifyInstance,
+  row: OrderRow,
+  reports: readonly TradingReport[],
+  actor: string,
+): Promise<PlaceOrderResult> {
+  const outcome = await finishOrder(app, { row, reports, actor });
+  return {
+    status: outcome.row.response_status ?? 201,
+    body: outcome.row.response_body,
+    replayed: false,
+  };
+}
 
 const RESUMED: Attempt = { firstAttempt: false };
 

@@ -1,5 +1,6 @@
 import type { Tx } from '../../platform/transaction.js';
-import { prepared } from '../../platform/pipeline.js';
+import { pipeline, prepared, statementName, type Statement } from '../../platform/pipeline.js';
+import { settleAll, type Settled } from '../../platform/batcher.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../domain/audit-chain.js';
@@ -23,13 +24,23 @@ export type Claim =
   | { readonly created: true; readonly row: OrderRow }
   | { readonly created: false; readonly row: OrderRow };
 
+const CLAIM = `WITH created AS (
+       INSERT INTO orders (id, user_id, idempotency_key, client_order_id, request_hash, symbol,
+                           side, type, quantity, limit_price, leaves_qty, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $11)
+       ON CONFLICT (user_id, idempotency_key) DO NOTHING
+       RETURNING ${ORDER_COLUMNS}),
+     audit AS (
+       INSERT INTO audit_log (chain_id, seq, prev_hash, hash, entry)
+       SELECT id::text, $12, $13, $14, $15 FROM created)
+     SELECT * FROM created`;
+
 /**
- * Creates the order (PendingNew) under the user's idempotency key, with its first audit
- * entry, in one statement (one round trip, atomic); or, when the key is taken, returns the
- * existing row untouched. The id and creation time are chosen here so that the audit entry,
- * whose hash covers both, can be sealed before the insert.
+ * The statement that creates the order (PendingNew) under the user's idempotency key, with its
+ * first audit entry, or does nothing when the key is taken. The id and creation time are
+ * chosen here so that the audit entry, whose hash covers both, can be sealed before the insert.
  */
-export async function claimOrder(pool: Db, input: ClaimInput): Promise<Claim> {
+function claimStatement(input: ClaimInput): Statement {
   const o = input.order;
   const id = randomUUID();
   const createdAt = new Date();
@@ -50,41 +61,74 @@ export async function claimOrder(pool: Db, input: ClaimInput): Promise<Claim> {
       actor: input.userId,
     }),
   );
-  const { rows } = await pool.query<OrderRow>(
-    prepared(
-      `WITH created AS (
-       INSERT INTO orders (id, user_id, idempotency_key, client_order_id, request_hash, symbol,
-                           side, type, quantity, limit_price, leaves_qty, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $11)
-       ON CONFLICT (user_id, idempotency_key) DO NOTHING
-       RETURNING ${ORDER_COLUMNS}),
-     audit AS (
-       INSERT INTO audit_log (chain_id, seq, prev_hash, hash, entry)
-       SELECT id::text, $12, $13, $14, $15 FROM created)
-     SELECT * FROM created`,
-      [
-        id,
-        input.userId,
-        input.idempotencyKey,
-        input.clientOrderId,
-        input.requestHash,
-        o.symbol,
-        o.side,
-        o.type,
-        quantity,
-        limitPrice,
-        createdAt,
-        audit.seq,
-        audit.prevHash,
-        audit.hash,
-        JSON.stringify(audit.entry),
-      ],
-    ),
-  );
-  if (rows[0]) return { created: true, row: rows[0] };
+  const name = statementName(CLAIM);
+  const values = [
+    id,
+    input.userId,
+    input.idempotencyKey,
+    input.clientOrderId,
+    input.requestHash,
+    o.symbol,
+    o.side,
+    o.type,
+    quantity,
+    limitPrice,
+    createdAt,
+    audit.seq,
+    audit.prevHash,
+    audit.hash,
+    JSON.stringify(audit.entry),
+  ];
+  return { text: CLAIM, values, ...(name !== undefined && { name }) };
+}
+
+/** The claim's answer: the order it created, or the one already under that key. */
+async function claimOf(pool: Db, input: ClaimInput, created: OrderRow | undefined): Promise<Claim> {
+  if (created) return { created: true, row: created };
   const existing = await findByKey(pool, input.userId, input.idempotencyKey);
   if (!existing) throw new Error('idempotency key vanished between insert and select');
   return { created: false, row: existing };
+}
+
+/**
+ * Creates the order (PendingNew) under the user's idempotency key, with its first audit
+ * entry, in one statement (one round trip, atomic); or, when the key is taken, returns the
+ * existing row untouched.
+ */
+export async function claimOrder(pool: Db, input: ClaimInput): Promise<Claim> {
+  const { text, values = [] } = claimStatement(input);
+  const { rows } = await pool.query<OrderRow>(prepared(text, values));
+  return claimOf(pool, input, rows[0]);
+}
+
+/**
+ * `claimOrder` for several requests in one round trip and one commit: their statements go
+ * pipelined, as one implicit transaction. Two requests under one key in the same batch are
+ * fine: the second finds the first's row and answers as a duplicate. If the pipeline fails,
+ * each request is claimed again on its own, so one bad request fails alone.
+ */
+export async function claimOrders(
+  pool: pg.Pool,
+  inputs: readonly ClaimInput[],
+): Promise<Settled<Claim>[]> {
+  if (inputs.length === 1) return settleAll([claimOrder(pool, inputs[0]!)]);
+  let created: (OrderRow | undefined)[];
+  try {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    const onError = (e: Error) => (broken = e);
+    client.on('error', onError);
+    try {
+      const results = await pipeline(client, inputs.map(claimStatement));
+      created = results.map((r) => r.rows[0] as OrderRow | undefined);
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  } catch {
+    return settleAll(inputs.map((i) => claimOrder(pool, i)));
+  }
+  return settleAll(inputs.map((input, i) => claimOf(pool, input, created[i])));
 }
 
 export async function findByKey(
