@@ -3,6 +3,7 @@ import {
   createBatcher,
   runByLockKey,
   settleAll,
+  settleEachInTurn,
   settledError,
   settledValue,
   type Settled,
@@ -177,5 +178,24 @@ describe('runByLockKey', () => {
     expect(outcome).toEqual({ ok: false, error: new Error('first fails') });
     expect(slowEnded).toBe(true);
     expect(ran.sort()).toEqual([1, 3]);
+  });
+});
+
+describe('settleEachInTurn', () => {
+  test('runs one item at a time, in order, and settles each', async () => {
+    const log: string[] = [];
+    const out = await settleEachInTurn([1, 2, 3], async (n) => {
+      log.push(`start ${n}`);
+      await tick();
+      log.push(`end ${n}`);
+      if (n === 2) throw new Error('two');
+      return n;
+    });
+    expect(out).toEqual([
+      { ok: true, value: 1 },
+      { ok: false, error: new Error('two') },
+      { ok: true, value: 3 },
+    ]);
+    expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
   });
 });

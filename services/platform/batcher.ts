@@ -10,6 +10,20 @@ export function settleAll<T>(promises: readonly Promise<T>[]): Promise<Settled<T
   return Promise.all(promises.map((p) => p.then(settledValue<T>, settledError<T>)));
 }
 
+/**
+ * Runs `work` for each item one after another, in order, settling each: the fallback of a
+ * batch whose shared transaction failed, where each item must now stand or fall alone and
+ * still see the effects of the items before it.
+ */
+export async function settleEachInTurn<I, O>(
+  items: readonly I[],
+  work: (item: I) => Promise<O>,
+): Promise<Settled<O>[]> {
+  const out: Settled<O>[] = [];
+  for (const item of items) out.push(await work(item).then(settledValue<O>, settledError<O>));
+  return out;
+}
+
 export interface BatcherOptions<I, O> {
   /**
    * Runs one batch and settles each item, in order. A rejection fails every item of the

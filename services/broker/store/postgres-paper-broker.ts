@@ -11,7 +11,12 @@ import type { BrokerContext } from './broker-context.js';
 import { cancelPlacedOrder, getPlacedOrder, placeOrder } from './order-commands.js';
 import { inTransaction, type Transaction } from '../../platform/transaction.js';
 import { wroteEvents } from '../../platform/events/index.js';
-import { runByLockKey, settleAll, settledValue, type Settled } from '../../platform/batcher.js';
+import {
+  runByLockKey,
+  settleEachInTurn,
+  settledValue,
+  type Settled,
+} from '../../platform/batcher.js';
 
 /**
  * The paper broker with its state in Postgres: what the service's routes call. It implements
@@ -59,12 +64,13 @@ export class PostgresPaperBroker implements BrokerAdapter {
    * row lock, in the order given, and accounts side by side in id order (runByLockKey), so
    * every order is decided exactly as it would be alone (buying power sees the fills of the
    * account's earlier orders) and concurrent batches lock accounts in the same order. If the
-   * transaction fails, every order is submitted again on its own, so one bad order fails alone.
+   * transaction fails, the orders are submitted again one at a time, in order, so one bad order
+   * fails alone.
    */
   async submitOrders(
     requests: readonly SubmitOrderRequest[],
   ): Promise<Settled<SubmitOrderResult>[]> {
-    const alone = () => settleAll(requests.map((r) => this.submitOrder(r)));
+    const alone = () => settleEachInTurn(requests, (r) => this.submitOrder(r));
     if (requests.length === 1) return alone();
     try {
       const results = await this.inTx((tx) =>

@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { runByLockKey, settleAll, settledValue, type Settled } from '../../platform/batcher.js';
+import {
+  runByLockKey,
+  settleAll,
+  settleEachInTurn,
+  settledValue,
+  type Settled,
+} from '../../platform/batcher.js';
 import { inTransaction } from '../../platform/transaction.js';
 import type { RiskLimits } from '../domain/limits.js';
 import type { RiskDecision } from '../domain/risk-check.js';
@@ -19,8 +25,8 @@ const refusedAny = (decisions: readonly Settled<RiskDecision>[]) =>
  * run one after another behind that user's limits-row lock, in the order given, and users side
  * by side in id order (runByLockKey): every check decides exactly as it would alone, the
  * batch costs the round trips of a few checks rather than of all of them, and concurrent
- * batches lock users in the same order. If the transaction fails, every check runs again in a
- * transaction of its own, so one bad check fails alone.
+ * batches lock users in the same order. If the transaction fails, the checks run again one at
+ * a time, in order, each in a transaction of its own, so one bad check fails alone.
  */
 export async function runRiskChecks(
   pool: pg.Pool,
@@ -45,7 +51,7 @@ export async function runRiskChecks(
     );
     decisions = together.map(settledValue);
   } catch {
-    decisions = await settleAll(requests.map(alone));
+    decisions = await settleEachInTurn(requests, alone);
   }
   return { decisions, refused: refusedAny(decisions) };
 }

@@ -1,14 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import {
   createBatcher,
-  runByLockKey,
   settleAll,
+  settleEachInTurn,
   settledValue,
   type Batcher,
   type Settled,
 } from '../../platform/batcher.js';
-import { inTransaction, type Transaction } from '../../platform/transaction.js';
-import { applyReports, type ApplyOutcome, type TradingReport } from '../store/order-apply.js';
+import { inTransaction } from '../../platform/transaction.js';
+import {
+  applyReportsToOrders,
+  type ApplyItem,
+  type ApplyOutcome,
+  type TradingReport,
+} from '../store/order-apply.js';
 import { claimOrders, type Claim, type ClaimInput } from '../store/order-claim.js';
 import type { OrderRow } from '../store/order-row.js';
 
@@ -26,45 +31,32 @@ export interface Finishing {
 }
 
 /**
- * Applies the outcomes of orders that finished together in one transaction. Every order row
- * of the batch is locked first, in id order, then each position's orders apply one after
- * another and positions side by side in key order (runByLockKey): an order never waits for a
- * position while holding one, so the batch cannot deadlock with a cancel or a consumer, which
- * take an order and then its position. If the transaction fails, each order is finished in a
- * transaction of its own, so one bad order fails alone.
+ * Applies the outcomes of orders that finished together in one transaction, with one
+ * statement per table (applyReportsToOrders). If the transaction fails, each order is
+ * finished in a transaction of its own, so one bad order fails alone.
  */
 async function finishAll(
   app: FastifyInstance,
   items: readonly Finishing[],
 ): Promise<Settled<ApplyOutcome>[]> {
-  const apply = (tx: Transaction, i: Finishing) =>
-    applyReports(tx, i.row, i.reports, { actor: i.actor, storeResponse: true, log: app.log });
-  const alone = (i: Finishing) => inTransaction(app.pg, (tx) => apply(tx, i));
+  const asApply = (i: Finishing): ApplyItem => ({
+    order: i.row,
+    reports: i.reports,
+    ctx: { actor: i.actor, storeResponse: true, log: app.log },
+  });
+  const alone = (i: Finishing) =>
+    inTransaction(app.pg, (tx) => applyReportsToOrders(tx, [asApply(i)])).then(([o]) => o!);
   let outcomes: Settled<ApplyOutcome>[];
   if (items.length === 1) {
     outcomes = await settleAll([alone(items[0]!)]);
   } else {
     try {
-      const together = await inTransaction(app.pg, async (tx) => {
-        const locked = tx.query(
-          'SELECT id FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
-          [items.map((i) => i.row.id)],
-        );
-        const applied = runByLockKey(
-          items,
-          (i) => `${i.row.user_id}/${i.row.symbol}`,
-          (i) => apply(tx, i),
-        );
-        // Both settle before the transaction may end: nothing is left on its way to the
-        // connection after a rollback.
-        const [l, a] = await Promise.allSettled([locked, applied]);
-        if (l.status === 'rejected') throw l.reason;
-        if (a.status === 'rejected') throw a.reason;
-        return a.value;
-      });
+      const together = await inTransaction(app.pg, (tx) =>
+        applyReportsToOrders(tx, items.map(asApply)),
+      );
       outcomes = together.map(settledValue);
     } catch {
-      outcomes = await settleAll(items.map(alone));
+      outcomes = await settleEachInTurn(items, alone);
     }
   }
   if (outcomes.some((o) => o.ok && o.value.events > 0)) app.events.nudge();

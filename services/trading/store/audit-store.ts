@@ -1,5 +1,5 @@
 import type { Tx, WriteTx } from '../../platform/transaction.js';
-import { appendAudit, type AuditEntry, type AuditRecord } from '../domain/audit-chain.js';
+import type { AuditEntry, AuditRecord } from '../domain/audit-chain.js';
 
 interface AuditRow {
   seq: string;
@@ -16,40 +16,36 @@ const toRecord = (r: AuditRow): AuditRecord => ({
   entry: r.entry,
 });
 
-const INSERT_AUDIT = `INSERT INTO audit_log (chain_id, seq, prev_hash, hash, entry)
-  VALUES ($1, $2, $3, $4, $5)`;
-
-/** The newest record of a chain (chain id = order id), or undefined for an empty chain. */
-export async function readAuditHead(tx: Tx, chainId: string): Promise<AuditRecord | undefined> {
-  const { rows } = await tx.query<AuditRow>(
-    `SELECT seq::text, prev_hash, hash, entry, created_at FROM audit_log
-      WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1`,
-    [chainId],
+/** The newest record of each chain (chain id = order id) that has one, in one statement. */
+export async function readAuditHeads(
+  tx: Tx,
+  chainIds: readonly string[],
+): Promise<Map<string, AuditRecord>> {
+  const { rows } = await tx.query<AuditRow & { chain_id: string }>(
+    `SELECT DISTINCT ON (chain_id) chain_id, seq::text, prev_hash, hash, entry, created_at
+       FROM audit_log WHERE chain_id = ANY($1::text[]) ORDER BY chain_id, seq DESC`,
+    [chainIds],
   );
-  return rows[0] && toRecord(rows[0]);
+  return new Map(rows.map((r) => [r.chain_id, toRecord(r)]));
 }
 
-/**
- * Appends to an order's audit chain in the caller's transaction, after `head` (the chain's
- * newest record, read under the order's row lock, or the record the previous append
- * returned; undefined for an empty chain). The insert rides with the transaction's next
- * round trip; the (chain_id, prev_hash) constraint refuses a fork anyway.
- */
-export function queueAuditEntry(
+/** Records appended to chains, stored in one statement riding with the next round trip. */
+export function queueAuditRecords(
   tx: WriteTx,
-  chainId: string,
-  entry: AuditEntry,
-  head: AuditRecord | undefined,
-): AuditRecord {
-  const record = appendAudit(head, entry);
-  tx.queue(INSERT_AUDIT, [
-    chainId,
-    record.seq,
-    record.prevHash,
-    record.hash,
-    JSON.stringify(record.entry),
-  ]);
-  return record;
+  records: readonly { readonly chainId: string; readonly record: AuditRecord }[],
+): void {
+  if (records.length === 0) return;
+  tx.queue(
+    `INSERT INTO audit_log (chain_id, seq, prev_hash, hash, entry)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[])`,
+    [
+      records.map((r) => r.chainId),
+      records.map((r) => r.record.seq),
+      records.map((r) => r.record.prevHash),
+      records.map((r) => r.record.hash),
+      records.map((r) => JSON.stringify(r.record.entry)),
+    ],
+  );
 }
 
 export async function loadAuditChain(

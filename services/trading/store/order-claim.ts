@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/transaction.js';
 import { pipeline, prepared, statementName, type Statement } from '../../platform/pipeline.js';
-import { settleAll, type Settled } from '../../platform/batcher.js';
+import { settleAll, settleEachInTurn, type Settled } from '../../platform/batcher.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../domain/audit-chain.js';
@@ -105,7 +105,7 @@ export async function claimOrder(pool: Db, input: ClaimInput): Promise<Claim> {
  * `claimOrder` for several requests in one round trip and one commit: their statements go
  * pipelined, as one implicit transaction. Two requests under one key in the same batch are
  * fine: the second finds the first's row and answers as a duplicate. If the pipeline fails,
- * each request is claimed again on its own, so one bad request fails alone.
+ * the requests are claimed again one at a time, in order, so one bad request fails alone.
  */
 export async function claimOrders(
   pool: pg.Pool,
@@ -126,7 +126,7 @@ export async function claimOrders(
       client.release(broken);
     }
   } catch {
-    return settleAll(inputs.map((i) => claimOrder(pool, i)));
+    return settleEachInTurn(inputs, (i) => claimOrder(pool, i));
   }
   return settleAll(inputs.map((input, i) => claimOf(pool, input, created[i])));
 }

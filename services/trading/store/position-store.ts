@@ -29,28 +29,52 @@ function toPosition(r: PositionRow): Position {
 
 const COLUMNS = `symbol, quantity::text, cost_basis::text, avg_cost::text, realized_pnl::text, updated_at`;
 
+/** A user's position in one symbol: `${userId}/${symbol}` (user ids hold no slash). */
+export const positionKey = (userId: string, symbol: string) => `${userId}/${symbol}`;
+
 /**
- * Locks a user's position in one symbol in the caller's transaction (creating it flat if
- * missing), so two fills in the same symbol never compute from the same starting point.
- * One statement: the upsert's DO UPDATE takes the row lock and returns the row.
+ * Locks users' positions in the caller's transaction (creating flat ones where missing), so
+ * two fills in the same position never compute from the same starting point: one statement,
+ * whose upsert takes the row locks in ascending order (user, then symbol), so two batches
+ * never wait on each other in a cycle. Keyed by positionKey.
  */
-export async function lockPosition(tx: Tx, userId: string, symbol: string): Promise<Position> {
-  const { rows } = await tx.query<PositionRow>(
-    `INSERT INTO positions AS p (user_id, symbol) VALUES ($1, $2)
+export async function lockPositions(
+  tx: Tx,
+  pairs: readonly { readonly userId: string; readonly symbol: string }[],
+): Promise<Map<string, Position>> {
+  const unique = new Map(pairs.map((p) => [positionKey(p.userId, p.symbol), p]));
+  if (unique.size === 0) return new Map();
+  const list = [...unique.values()];
+  const { rows } = await tx.query<PositionRow & { user_id: string }>(
+    `INSERT INTO positions AS p (user_id, symbol)
+     SELECT u, s FROM unnest($1::text[], $2::text[]) AS t(u, s) ORDER BY u, s
      ON CONFLICT (user_id, symbol) DO UPDATE SET user_id = p.user_id
-     RETURNING ${COLUMNS}`,
-    [userId, symbol],
+     RETURNING user_id, ${COLUMNS}`,
+    [list.map((p) => p.userId), list.map((p) => p.symbol)],
   );
-  return toPosition(rows[0]!);
+  return new Map(rows.map((r) => [positionKey(r.user_id, r.symbol), toPosition(r)]));
 }
 
-/** Stores a position computed under `lockPosition`'s lock; rides with the next round trip. */
-export function queuePositionWrite(tx: WriteTx, userId: string, next: Position): void {
+/** Stores positions computed under `lockPositions`' lock, in one statement. */
+export function queuePositionWrites(
+  tx: WriteTx,
+  positions: readonly { readonly userId: string; readonly position: Position }[],
+): void {
+  if (positions.length === 0) return;
   tx.queue(
-    `UPDATE positions SET quantity = $3, cost_basis = $4, avg_cost = $5, realized_pnl = $6,
-            updated_at = now()
-      WHERE user_id = $1 AND symbol = $2`,
-    [userId, next.symbol, next.quantity, next.costBasis, next.avgCost, next.realizedPnl],
+    `UPDATE positions p SET quantity = v.quantity, cost_basis = v.cost_basis,
+            avg_cost = v.avg_cost, realized_pnl = v.realized_pnl, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::numeric[],
+                   $6::numeric[]) AS v(user_id, symbol, quantity, cost_basis, avg_cost, realized_pnl)
+      WHERE p.user_id = v.user_id AND p.symbol = v.symbol`,
+    [
+      positions.map((p) => p.userId),
+      positions.map((p) => p.position.symbol),
+      positions.map((p) => p.position.quantity),
+      positions.map((p) => p.position.costBasis),
+      positions.map((p) => p.position.avgCost),
+      positions.map((p) => p.position.realizedPnl),
+    ],
   );
 }
 
