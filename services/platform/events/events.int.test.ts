@@ -473,6 +473,50 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     expect(await deadlocks()).toBe(before);
   });
 
+  test('completed deliveries leave the job table for the archive (maintenance stays cheap)', async () => {
+    const fresh = await createTestDatabase('events_archive');
+    const options = {
+      connectionString: fresh.url,
+      consumersOf: () => ['strategy' as const],
+      maintenanceIntervalSeconds: 1,
+      archiveCompletedAfterSeconds: 1,
+    };
+    const producer = createPgBossBus({ ...options, service: 'trading' });
+    const consumer = createPgBossBus({ ...options, service: 'strategy' });
+    const admin = new pg.Pool({ connectionString: fresh.url, max: 1 });
+    try {
+      await producer.start();
+      await consumer.start();
+      const seen: string[] = [];
+      await consumer.subscribe('OrderFilled', async (e) => {
+        seen.push(e.id);
+      });
+      const events: EventEnvelope[] = Array.from({ length: 5 }, () => ({
+        id: randomUUID(),
+        topic: 'OrderFilled',
+        key: null,
+        source: 'trading',
+        occurredAt: new Date().toISOString(),
+        payload: {},
+      }));
+      await producer.publish(events);
+      await until('all consumed', async () => (seen.length === 5 ? true : undefined));
+      const where = await until('the completed jobs archived', async () => {
+        const { rows } = await admin.query<{ job: number; archive: number }>(
+          `SELECT (SELECT count(*)::int FROM pgboss.job WHERE id = ANY($1::uuid[])) AS job,
+                  (SELECT count(*)::int FROM pgboss.archive WHERE id = ANY($1::uuid[])) AS archive`,
+          [events.map((e) => e.id)],
+        );
+        return rows[0]!.archive === 5 ? rows[0] : undefined;
+      });
+      expect(where).toEqual({ job: 0, archive: 5 });
+    } finally {
+      await admin.end();
+      await Promise.all([producer.stop(), consumer.stop()].map((p) => p.catch(() => {})));
+      await fresh.drop();
+    }
+  });
+
   test('an event that keeps failing is dead-lettered after the retry limit', async () => {
     const dead: string[] = [];
     let attempts = 0;

@@ -21,6 +21,8 @@ export interface PgBossBusOptions {
   readonly batchSize?: number;
   /** How often expired deliveries are noticed and retried. */
   readonly maintenanceIntervalSeconds?: number;
+  /** Completed deliveries leave the job table for the archive after this long. */
+  readonly archiveCompletedAfterSeconds?: number;
   readonly poolMax?: number;
   /** Called once for a delivery that failed its last attempt (it is now dead-lettered). */
   readonly onDeadLetter?: (topic: EventTopic, event: EventEnvelope, err: unknown) => void;
@@ -99,6 +101,12 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
     max: opts.poolMax ?? 4,
     schedule: false,
     maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 5,
+    // pg-boss keeps completed jobs in its job table for 12 hours by default, and every
+    // maintenance pass (every 5 s here) scans that table twice: with 60,000 orders behind it,
+    // a pass took ~230 ms, growing with every order. A minute keeps the table to the last
+    // minute's work; the archive keeps a day of deliveries for operators (indexed by time).
+    archiveCompletedAfterSeconds: opts.archiveCompletedAfterSeconds ?? 60,
+    deleteAfterDays: 1,
   });
   boss.on('error', (err) => opts.onError?.(err));
   const ready = new Map<string, Promise<void>>();
