@@ -18,7 +18,12 @@ import { parseConfig } from '../platform/index.js';
 import { build } from './app.js';
 import { configSchema } from './config.js';
 import { defaultLimitsFrom } from './default-limits.js';
-import { applyOrderClosed, applyOrderFilled } from './store/apply-order-events.js';
+import {
+  applyOrderClosed,
+  applyOrderCloses,
+  applyOrderFilled,
+  applyOrderFills,
+} from './store/apply-order-events.js';
 import { runRiskCheck, type RiskCheckRequest } from './store/run-check.js';
 import { runRiskChecks } from './store/run-checks.js';
 import { inTransaction } from '../platform/transaction.js';
@@ -516,6 +521,93 @@ describe.skipIf(!ADMIN_DATABASE_URL)('risk service (real PostgreSQL)', () => {
       killSwitch: { active: false, reason: null },
       exposures: [{ symbol: 'AAPL', position: '2', openBuyQty: '0', openSellQty: '3' }],
     });
+  });
+
+  test('a batch of fills and closes applies in order, each exec id once, as one at a time would', async () => {
+    await check({ userId: 'u-fb', orderId: 'fb-1', quantity: '10', price: '100' });
+    await check({ userId: 'u-fb', orderId: 'fb-2', quantity: '5', price: '100', side: 'sell' });
+    await check({ userId: 'v-fb', orderId: 'fb-3', quantity: '3', price: '100' });
+    const fill = (orderId: string, execId: string, fillQty: string, extra = {}) => ({
+      orderId,
+      userId: 'u-fb',
+      symbol: 'AAPL',
+      side: 'buy' as const,
+      execId,
+      fillQty,
+      fillPrice: '100',
+      atMs: Date.now(),
+      ...extra,
+    });
+    const outcomes = await inTransaction(app.pg, (tx) =>
+      applyOrderFills(
+        tx,
+        [
+          fill('fb-1', 'x/fb-1/1', '4'),
+          fill('fb-3', 'x/fb-3/1', '3', { userId: 'v-fb' }),
+          fill('fb-1', 'x/fb-1/2', '4'),
+          // The same exec id again in the same batch: applied once.
+          fill('fb-1', 'x/fb-1/1', '4'),
+          fill('fb-2', 'x/fb-2/1', '2', { side: 'sell', fillPrice: '90' }),
+        ],
+        defaults,
+      ),
+    );
+    expect(outcomes).toEqual(['applied', 'applied', 'applied', 'already-applied', 'applied']);
+    const closes = await inTransaction(app.pg, (tx) =>
+      applyOrderCloses(
+        tx,
+        [
+          { orderId: 'fb-1', userId: 'u-fb' },
+          { orderId: 'fb-1', userId: 'u-fb' },
+          { orderId: 'fb-none', userId: 'u-fb' },
+        ],
+        defaults,
+      ),
+    );
+    expect(closes).toEqual(['applied', 'already-applied', 'no-reservation']);
+    const exposure = async (userId: string) =>
+      (await app.inject({ url: '/api/v1/risk/exposure', headers: user(userId) })).json();
+    // 8 bought at 100 then 2 sold at 90: a realised loss of 20; fb-1's last 2 released.
+    expect(await exposure('u-fb')).toMatchObject({
+      realizedPnlToday: '-20',
+      exposures: [{ symbol: 'AAPL', position: '6', openBuyQty: '0', openSellQty: '3' }],
+    });
+    expect(await exposure('v-fb')).toMatchObject({
+      exposures: [{ symbol: 'AAPL', position: '3', openBuyQty: '0', openSellQty: '0' }],
+    });
+  });
+
+  test('a batch of fills and a batch of checks naming users in opposite orders never deadlock', async () => {
+    const users = ['u-mix-1', 'u-mix-2', 'u-mix-3'];
+    for (const u of users)
+      await check({ userId: u, orderId: `mix-${u}`, quantity: '1', price: '1' });
+    const deadlocks = async () =>
+      (
+        await app.pg.query<{ n: string }>(
+          'SELECT deadlocks::text AS n FROM pg_stat_database WHERE datname = current_database()',
+        )
+      ).rows[0]!.n;
+    const before = await deadlocks();
+    const rounds = Array.from({ length: 6 }, (_, round) => {
+      const fills = [...users].reverse().map((u) => ({
+        orderId: `mix-${u}`,
+        userId: u,
+        symbol: 'AAPL',
+        side: 'buy' as const,
+        execId: `x/mix-${u}/${round}`,
+        fillQty: '0.01',
+        fillPrice: '1',
+        atMs: Date.now(),
+      }));
+      return Promise.all([
+        inTransaction(app.pg, (tx) => applyOrderFills(tx, fills, defaults)),
+        checks(users.map((u) => ({ userId: u, orderId: `mix-${u}-${round}`, quantity: '1' }))),
+      ]);
+    });
+    const results = await Promise.all(rounds);
+    expect(results.flatMap(([applied]) => applied).every((o) => o === 'applied')).toBe(true);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await deadlocks()).toBe(before);
   });
 });
 

@@ -420,57 +420,46 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     });
   });
 
-  test('with a lock key, a batch applies each key in order and locks keys in ascending order', async () => {
-    await pool.query(
-      `CREATE TABLE IF NOT EXISTS keyed (k text PRIMARY KEY, seen text[] NOT NULL DEFAULT '{}');
-       INSERT INTO keyed (k) VALUES ('a'), ('b') ON CONFLICT DO NOTHING`,
-    );
-    const event = (k: string, n: number): EventEnvelope => ({
+  test('a set-based effect gets the fresh events of a batch at once, in delivery order', async () => {
+    const event = (n: number): EventEnvelope => ({
       id: randomUUID(),
       topic: 'OrderFilled',
       key: null,
       source: 'trading',
       occurredAt: new Date().toISOString(),
-      payload: { k, n },
+      payload: { n },
     });
-    // Each effect locks its key's row, then waits a little: two batches taking the rows in
-    // delivery order (a, b and b, a) would deadlock.
-    const effect = async (tx: WriteTx, e: EventEnvelope) => {
-      await tx.query('SELECT 1 FROM keyed WHERE k = $1 FOR UPDATE', [e.payload.k]);
-      await new Promise((r) => setTimeout(r, 30));
-      await tx.query('UPDATE keyed SET seen = seen || $2::text WHERE k = $1', [
-        e.payload.k,
-        String(e.payload.n),
+    const [e1, e2, e3] = [event(1), event(2), event(3)];
+    const calls: number[][] = [];
+    const one = async () => {
+      throw new Error('the batch goes to the set-based effect');
+    };
+    const all = async (tx: WriteTx, events: readonly EventEnvelope[]) => {
+      calls.push(events.map((e) => e.payload.n as number));
+      await tx.query('INSERT INTO effects (event_id, consumer) SELECT unnest($1::uuid[]), $2', [
+        events.map((e) => e.id),
+        'strategy',
       ]);
     };
-    const lockKey = (e: EventEnvelope) => String(e.payload.k);
-    const deadlocks = async () =>
-      (
-        await pool.query<{ n: string }>(
-          'SELECT deadlocks::text AS n FROM pg_stat_database WHERE datname = current_database()',
-        )
-      ).rows[0]!.n;
-    const before = await deadlocks();
-    const results = await Promise.all([
-      applyAllOnce(pool, 'risk', [event('a', 1), event('b', 2), event('a', 3)], effect, lockKey),
-      applyAllOnce(pool, 'risk', [event('b', 4), event('a', 5)], effect, lockKey),
-    ]);
-    expect(results).toEqual([
-      { applied: 3, duplicate: 0 },
-      { applied: 2, duplicate: 0 },
-    ]);
-    const { rows } = await pool.query<{ k: string; seen: string[] }>(
-      'SELECT k, seen FROM keyed ORDER BY k',
+    expect(await applyAllOnce(pool, 'strategy', [e1, e2], one, all)).toEqual({
+      applied: 2,
+      duplicate: 0,
+    });
+    // A redelivery with one new event: only the new one reaches the effect.
+    expect(await applyAllOnce(pool, 'strategy', [e2, e3, e1], one, all)).toEqual({
+      applied: 1,
+      duplicate: 2,
+    });
+    // Nothing new: the effect is not called at all.
+    expect(await applyAllOnce(pool, 'strategy', [e3], one, all)).toEqual({
+      applied: 0,
+      duplicate: 1,
+    });
+    expect(calls).toEqual([[1, 2], [3]]);
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM effects WHERE consumer = 'strategy'`,
     );
-    // Within one batch, one key's events apply in delivery order.
-    const a = rows.find((r) => r.k === 'a')!.seen;
-    expect(a.indexOf('3')).toBeGreaterThan(a.indexOf('1'));
-    expect(rows.map((r) => [...r.seen].sort())).toEqual([
-      ['1', '3', '5'],
-      ['2', '4'],
-    ]);
-    await new Promise((r) => setTimeout(r, 600));
-    expect(await deadlocks()).toBe(before);
+    expect(rows[0]!.n).toBe(3);
   });
 
   test('completed deliveries leave the job table for the archive (maintenance stays cheap)', async () => {

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { runByLockKey } from '../batcher.js';
 import { inTransaction, type WriteTx } from '../transaction.js';
 import type { EventEnvelope } from './types.js';
 
@@ -32,18 +31,16 @@ export async function applyOnce(
 
 /**
  * `applyOnce` for several events in one transaction: their ids are recorded in one statement
- * and the effects of those not seen before run all or nothing. With `lockKey`, events of one
- * key apply one after another in delivery order and different keys side by side, in key order
- * (runByLockKey): their statements share round trips, and the rows of different keys are
- * locked in the same order as every other batch of the service locks them. Without it, the
- * effects run one by one in delivery order.
+ * and the effects of those not seen before run all or nothing, in delivery order: one by one
+ * through `effect`, or all at once through `effectAll` when the consumer has a set-based one
+ * (which then locks its rows in a fixed order itself, as the service's other batches do).
  */
 export async function applyAllOnce(
   pool: pg.Pool,
   consumer: string,
   events: readonly EventEnvelope[],
   effect: (tx: WriteTx, event: EventEnvelope) => Promise<void>,
-  lockKey: (event: EventEnvelope) => string = () => '',
+  effectAll?: (tx: WriteTx, events: readonly EventEnvelope[]) => Promise<void>,
 ): Promise<{ applied: number; duplicate: number }> {
   return inTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ event_id: string }>(
@@ -52,12 +49,13 @@ export async function applyAllOnce(
        ON CONFLICT DO NOTHING RETURNING event_id`,
       [consumer, events.map((e) => e.id)],
     );
-    const fresh = new Set(rows.map((r) => r.event_id));
-    await runByLockKey(
-      events.filter((e) => fresh.has(e.id.toLowerCase())),
-      lockKey,
-      (event) => effect(tx, event),
-    );
-    return { applied: fresh.size, duplicate: events.length - fresh.size };
+    const ids = new Set(rows.map((r) => r.event_id));
+    const fresh = events.filter((e) => ids.has(e.id.toLowerCase()));
+    if (effectAll) {
+      if (fresh.length > 0) await effectAll(tx, fresh);
+    } else {
+      for (const event of fresh) await effect(tx, event);
+    }
+    return { applied: ids.size, duplicate: events.length - ids.size };
   });
 }

@@ -14,13 +14,14 @@ export const EFFECTS_PER_TRANSACTION = 8;
 export type EventEffect = (tx: WriteTx, event: EventEnvelope) => Promise<void>;
 
 /**
- * An effect with the key of the rows it locks first (risk: the user's limits row). Events of
- * one key are applied in delivery order; a batch of several keys locks them in key order, as
- * the service's own batches do, so the two never deadlock (see applyAllOnce).
+ * A consumer with a set-based effect as well: `applyAll` applies several fresh events of one
+ * topic at once, in delivery order, all or nothing, locking its rows in a fixed order (risk:
+ * users ascending), so a batch of any size costs a couple of round trips and never deadlocks
+ * with the service's own batches. `apply` serves single deliveries and the one-by-one fallback.
  */
 export interface EventConsumer {
   readonly apply: EventEffect;
-  readonly lockKey: (event: EventEnvelope) => string;
+  readonly applyAll: (tx: WriteTx, events: readonly EventEnvelope[]) => Promise<void>;
 }
 
 export interface EventsPluginOptions {
@@ -150,7 +151,10 @@ export const eventsPlugin = fp<EventsPluginOptions>(
     for (const topic of consumes) {
       const handler = handlers[topic]!;
       const effect = typeof handler === 'function' ? handler : handler.apply;
-      const lockKey = typeof handler === 'function' ? undefined : handler.lockKey;
+      const effectAll = typeof handler === 'function' ? undefined : handler.applyAll;
+      // A set-based effect takes a whole fetch in two round trips; one by one, effects go in
+      // chunks, so that a long transaction does not hold the rows requests need.
+      const perTransaction = effectAll ? Number.POSITIVE_INFINITY : EFFECTS_PER_TRANSACTION;
       await bus.subscribe(
         topic,
         async (event) => {
@@ -165,9 +169,9 @@ export const eventsPlugin = fp<EventsPluginOptions>(
             // service's requests need (risk's limits row), and a long transaction would make
             // them wait. A failed chunk fails the batch; the bus then goes one by one, and
             // what committed already counts as a duplicate.
-            for (let i = 0; i < events.length; i += EFFECTS_PER_TRANSACTION) {
-              const chunk = events.slice(i, i + EFFECTS_PER_TRANSACTION);
-              const r = await applyAllOnce(app.pg, service, chunk, effect, lockKey);
+            for (let i = 0; i < events.length; i += perTransaction) {
+              const chunk = events.slice(i, i + perTransaction);
+              const r = await applyAllOnce(app.pg, service, chunk, effect, effectAll);
               consumed.inc({ topic, result: 'applied' }, r.applied);
               consumed.inc({ topic, result: 'duplicate' }, r.duplicate);
             }

@@ -1,9 +1,10 @@
-import type { EventConsumer, EventEffect } from '../../platform/events/index.js';
+import type { EventConsumer, EventEnvelope } from '../../platform/events/index.js';
+import type { WriteTx } from '../../platform/transaction.js';
 import type { EventTopic } from '../../catalog.js';
 import type { RiskLimits } from '../domain/limits.js';
 import {
-  applyOrderClosed,
-  applyOrderFilled,
+  applyOrderCloses,
+  applyOrderFills,
   type OrderClosedPayload,
   type OrderFilledPayload,
 } from '../store/apply-order-events.js';
@@ -35,33 +36,38 @@ function closedPayload(p: Record<string, unknown>, topic: string): OrderClosedPa
   return { orderId: text(p, 'orderId', topic), userId: text(p, 'userId', topic) };
 }
 
-/** Every effect locks the user's limits row first, as the pre-trade check does. */
-const byUser = (event: { payload: Record<string, unknown> }) => String(event.payload.userId ?? '');
-
 /**
  * Risk's effects for the order events it consumes (catalog `consumes`), run by the event
- * pipeline inside the transaction that records the event id: fills move reservations into
+ * pipeline inside the transaction that records the event ids: fills move reservations into
  * positions (and realised P&L into the day of the fill); an order that ends releases what
- * it still had reserved. Batches lock users in id order, like the checks' batches.
+ * it still had reserved. Each is set-based (a fetched batch in two round trips, users locked
+ * in id order like the checks' batches); a single delivery is a batch of one.
  */
 export function orderEventHandlers(
   defaults: RiskLimits,
 ): Partial<Record<EventTopic, EventConsumer>> {
-  const closed: EventEffect = async (client, event) => {
-    await applyOrderClosed(client, closedPayload(event.payload, event.topic), defaults);
-  };
-  const filled: EventEffect = async (client, event) => {
-    await applyOrderFilled(
-      client,
-      filledPayload(event.payload),
+  const fills = async (tx: WriteTx, events: readonly EventEnvelope[]) => {
+    await applyOrderFills(
+      tx,
+      events.map((e) => ({ ...filledPayload(e.payload), atMs: Date.parse(e.occurredAt) })),
       defaults,
-      Date.parse(event.occurredAt),
     );
   };
+  const closes = async (tx: WriteTx, events: readonly EventEnvelope[]) => {
+    await applyOrderCloses(
+      tx,
+      events.map((e) => closedPayload(e.payload, e.topic)),
+      defaults,
+    );
+  };
+  const consumer = (applyAll: EventConsumer['applyAll']): EventConsumer => ({
+    apply: (tx, event) => applyAll(tx, [event]),
+    applyAll,
+  });
   return {
-    OrderFilled: { apply: filled, lockKey: byUser },
-    OrderCanceled: { apply: closed, lockKey: byUser },
-    OrderRejected: { apply: closed, lockKey: byUser },
-    OrderExpired: { apply: closed, lockKey: byUser },
+    OrderFilled: consumer(fills),
+    OrderCanceled: consumer(closes),
+    OrderRejected: consumer(closes),
+    OrderExpired: consumer(closes),
   };
 }

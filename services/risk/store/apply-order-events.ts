@@ -1,9 +1,9 @@
 import { dec, Dec, formatDecimal } from '../../platform/decimal.js';
-import { addRealized } from '../domain/daily-pnl.js';
-import { applyFillToExposure, type Side } from '../domain/exposure.js';
+import { addRealized, type DailyPnl } from '../domain/daily-pnl.js';
+import { applyFillToExposure, type Side, type SymbolExposure } from '../domain/exposure.js';
 import type { RiskLimits } from '../domain/limits.js';
-import { lockExposure, queueExposure } from './exposure-store.js';
-import { lockLimits, queueDaily } from './limits-store.js';
+import { exposureKey, lockExposures, queueExposures } from './exposure-store.js';
+import { lockLimitsOf, queueDailies } from './limits-store.js';
 import type { Tx, WriteTx } from '../../platform/transaction.js';
 
 /** What risk reads from trading's OrderFilled payload. */
@@ -31,87 +31,181 @@ interface Reservation {
   remaining: string;
 }
 
-async function lockReservation(tx: Tx, orderId: string): Promise<Reservation | undefined> {
-  const { rows } = await tx.query<Reservation>(
-    `SELECT symbol, side, trim_scale(remaining)::text AS remaining FROM reservations
-      WHERE order_id = $1 FOR UPDATE`,
-    [orderId],
+/** Reservations of these orders, locked (ascending order id), by order id. */
+async function lockReservations(
+  tx: Tx,
+  orderIds: readonly string[],
+): Promise<Map<string, Reservation>> {
+  const { rows } = await tx.query<Reservation & { order_id: string }>(
+    `SELECT order_id, symbol, side, trim_scale(remaining)::text AS remaining FROM reservations
+      WHERE order_id = ANY($1::text[]) ORDER BY order_id FOR UPDATE`,
+    [[...new Set(orderIds)]],
   );
-  return rows[0];
+  return new Map(rows.map(({ order_id, ...r }) => [order_id, r]));
 }
 
-/**
- * A fill moves quantity from the order's reservation into the position and books the P&L
- * it realised into today's figure. Runs in the caller's transaction (the consumer's, which
- * also records the event id); keyed on the exec id so that a fill delivered twice, even
- * under two event ids, is applied once. Locks in the check's order (limits row first).
- */
+/** Stores what is left of reservations; one that reaches zero is released. */
+function queueReservations(tx: WriteTx, remaining: ReadonlyMap<string, string>): void {
+  if (remaining.size === 0) return;
+  const list = [...remaining];
+  tx.queue(
+    `UPDATE reservations r SET remaining = v.remaining,
+            released_at = CASE WHEN v.remaining = 0 THEN now() ELSE r.released_at END
+       FROM unnest($1::text[], $2::numeric[]) AS v(order_id, remaining)
+      WHERE r.order_id = v.order_id`,
+    [list.map(([o]) => o), list.map(([, q]) => q)],
+  );
+}
+
+/** A fill, with the time its event says it happened (for the day its P&L belongs to). */
+export interface TimedFill extends OrderFilledPayload {
+  readonly atMs: number;
+}
+
+/** One fill in the caller's transaction: a batch of one (see applyOrderFills). */
 export async function applyOrderFilled(
   tx: WriteTx,
   fill: OrderFilledPayload,
   defaults: RiskLimits,
   nowMs: number,
 ): Promise<ApplyOutcome> {
-  // One round trip: mark the fill, then lock limits, reservation and exposure in that order.
-  const [fresh, limits, reservation, before] = await Promise.all([
-    tx.query(
-      'INSERT INTO applied_fills (exec_id, order_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-      [fill.execId, fill.orderId],
-    ),
-    lockLimits(tx, fill.userId, defaults),
-    lockReservation(tx, fill.orderId),
-    lockExposure(tx, fill.userId, fill.symbol),
-  ]);
-  if (fresh.rowCount === 0) return 'already-applied';
-  const { exposure, realizedPnl } = applyFillToExposure(before, {
-    side: fill.side,
-    quantity: fill.fillQty,
-    price: fill.fillPrice,
-  });
-  // Only what this order reserved leaves the open quantity (never another order's).
-  const fromReservation = Dec.min(fill.fillQty, reservation?.remaining ?? '0');
-  const openField = fill.side === 'buy' ? 'openBuyQty' : 'openSellQty';
-  queueExposure(tx, fill.userId, {
-    ...exposure,
-    [openField]: formatDecimal(Dec.max(0, dec(before[openField]).minus(fromReservation))),
-  });
-  if (reservation) {
-    tx.queue(
-      `UPDATE reservations SET remaining = remaining - $2,
-         released_at = CASE WHEN remaining - $2 = 0 THEN now() ELSE released_at END
-        WHERE order_id = $1`,
-      [fill.orderId, formatDecimal(fromReservation)],
-    );
-  }
-  if (!dec(realizedPnl).isZero()) {
-    queueDaily(tx, fill.userId, addRealized(limits.daily, realizedPnl, nowMs));
-  }
-  return 'applied';
+  const [outcome] = await applyOrderFills(tx, [{ ...fill, atMs: nowMs }], defaults);
+  return outcome!;
 }
 
 /**
- * An order ended (canceled, rejected, expired): what it still had reserved is released.
- * Idempotent by construction: a released reservation has nothing left to release.
+ * Fills move quantity from each order's reservation into the position and book the P&L they
+ * realised into the day of the fill. Runs in the caller's transaction (the consumer's, which
+ * also records the event ids), keyed on exec ids so that a fill delivered twice, even under
+ * two event ids, is applied once. Two round trips whatever the number of fills: one marks the
+ * fills and locks in the check's order (limits rows, reservations, exposures, each ascending);
+ * the writes ride with the COMMIT, one statement per table. Fills apply in the order given.
  */
+export async function applyOrderFills(
+  tx: WriteTx,
+  fills: readonly TimedFill[],
+  defaults: RiskLimits,
+): Promise<ApplyOutcome[]> {
+  const [marked, limits, reservations, exposures] = await Promise.all([
+    tx.query<{ exec_id: string }>(
+      `INSERT INTO applied_fills (exec_id, order_id)
+       SELECT DISTINCT ON (e) e, o FROM unnest($1::text[], $2::text[]) AS v(e, o)
+       ON CONFLICT DO NOTHING RETURNING exec_id`,
+      [fills.map((f) => f.execId), fills.map((f) => f.orderId)],
+    ),
+    lockLimitsOf(
+      tx,
+      fills.map((f) => f.userId),
+      defaults,
+    ),
+    lockReservations(
+      tx,
+      fills.map((f) => f.orderId),
+    ),
+    lockExposures(
+      tx,
+      fills.map((f) => ({ userId: f.userId, symbol: f.symbol })),
+    ),
+  ]);
+  const fresh = new Set(marked.rows.map((r) => r.exec_id));
+  const remaining = new Map<string, string>();
+  const dailies = new Map<string, DailyPnl>();
+  const changed = new Map<string, { userId: string; exposure: SymbolExposure }>();
+
+  const outcomes = fills.map((fill): ApplyOutcome => {
+    // A repeat, whether from an earlier delivery or earlier in this batch.
+    if (!fresh.delete(fill.execId)) return 'already-applied';
+    const key = exposureKey(fill.userId, fill.symbol);
+    const before = exposures.get(key)!;
+    const { exposure, realizedPnl } = applyFillToExposure(before, {
+      side: fill.side,
+      quantity: fill.fillQty,
+      price: fill.fillPrice,
+    });
+    // Only what this order reserved leaves the open quantity (never another order's).
+    const reservation = reservations.get(fill.orderId);
+    const left = remaining.get(fill.orderId) ?? reservation?.remaining ?? '0';
+    const fromReservation = Dec.min(fill.fillQty, left);
+    const openField = fill.side === 'buy' ? 'openBuyQty' : 'openSellQty';
+    const next = {
+      ...exposure,
+      [openField]: formatDecimal(Dec.max(0, dec(before[openField]).minus(fromReservation))),
+    };
+    exposures.set(key, next);
+    changed.set(key, { userId: fill.userId, exposure: next });
+    if (reservation) remaining.set(fill.orderId, formatDecimal(dec(left).minus(fromReservation)));
+    if (!dec(realizedPnl).isZero()) {
+      const daily = dailies.get(fill.userId) ?? limits.get(fill.userId)!.daily;
+      dailies.set(fill.userId, addRealized(daily, realizedPnl, fill.atMs));
+    }
+    return 'applied';
+  });
+
+  queueExposures(tx, [...changed.values()]);
+  queueReservations(tx, remaining);
+  queueDailies(tx, dailies);
+  return outcomes;
+}
+
+/** One closed order in the caller's transaction: a batch of one (see applyOrderCloses). */
 export async function applyOrderClosed(
   tx: WriteTx,
   event: OrderClosedPayload,
   defaults: RiskLimits,
 ): Promise<ApplyOutcome> {
-  const [, reservation] = await Promise.all([
-    lockLimits(tx, event.userId, defaults),
-    lockReservation(tx, event.orderId),
+  const [outcome] = await applyOrderCloses(tx, [event], defaults);
+  return outcome!;
+}
+
+/**
+ * Orders that ended (canceled, rejected, expired): what each still had reserved is released.
+ * Idempotent by construction: a released reservation has nothing left to release. Locks in
+ * the check's order (limits rows and reservations, then the exposures they name).
+ */
+export async function applyOrderCloses(
+  tx: WriteTx,
+  events: readonly OrderClosedPayload[],
+  defaults: RiskLimits,
+): Promise<ApplyOutcome[]> {
+  const [, reservations] = await Promise.all([
+    lockLimitsOf(
+      tx,
+      events.map((e) => e.userId),
+      defaults,
+    ),
+    lockReservations(
+      tx,
+      events.map((e) => e.orderId),
+    ),
   ]);
-  if (!reservation) return 'no-reservation';
-  if (dec(reservation.remaining).isZero()) return 'already-applied';
-  const before = await lockExposure(tx, event.userId, reservation.symbol);
-  const openField = reservation.side === 'buy' ? 'openBuyQty' : 'openSellQty';
-  queueExposure(tx, event.userId, {
-    ...before,
-    [openField]: formatDecimal(Dec.max(0, dec(before[openField]).minus(reservation.remaining))),
+  const open = events.filter((e) => {
+    const r = reservations.get(e.orderId);
+    return r !== undefined && !dec(r.remaining).isZero();
   });
-  tx.queue(`UPDATE reservations SET remaining = 0, released_at = now() WHERE order_id = $1`, [
-    event.orderId,
-  ]);
-  return 'applied';
+  const exposures = await lockExposures(
+    tx,
+    open.map((e) => ({ userId: e.userId, symbol: reservations.get(e.orderId)!.symbol })),
+  );
+  const remaining = new Map<string, string>();
+  const changed = new Map<string, { userId: string; exposure: SymbolExposure }>();
+  const outcomes = events.map((event): ApplyOutcome => {
+    const reservation = reservations.get(event.orderId);
+    if (!reservation) return 'no-reservation';
+    const left = remaining.get(event.orderId) ?? reservation.remaining;
+    if (dec(left).isZero()) return 'already-applied';
+    const key = exposureKey(event.userId, reservation.symbol);
+    const before = exposures.get(key)!;
+    const openField = reservation.side === 'buy' ? 'openBuyQty' : 'openSellQty';
+    const next = {
+      ...before,
+      [openField]: formatDecimal(Dec.max(0, dec(before[openField]).minus(left))),
+    };
+    exposures.set(key, next);
+    changed.set(key, { userId: event.userId, exposure: next });
+    remaining.set(event.orderId, '0');
+    return 'applied';
+  });
+  queueExposures(tx, [...changed.values()]);
+  queueReservations(tx, remaining);
+  return outcomes;
 }

@@ -22,28 +22,55 @@ function fromRow(r: Row): SymbolExposure {
   };
 }
 
-/** One symbol's exposure, locked for the rest of the transaction (empty when never traded). */
-export async function lockExposure(
+/** A user's exposure in one symbol: `${userId}/${symbol}` (user ids hold no slash). */
+export const exposureKey = (userId: string, symbol: string) => `${userId}/${symbol}`;
+
+/**
+ * Exposures locked for the rest of the transaction, in ascending (user, symbol) order, in one
+ * statement; a pair never traded reads as empty. Keyed by exposureKey. Callers hold the
+ * users' limits rows first (lockLimitsOf), as every writer of exposures does.
+ */
+export async function lockExposures(
   tx: Tx,
-  userId: string,
-  symbol: string,
-): Promise<SymbolExposure> {
-  const { rows } = await tx.query<Row>(
-    `SELECT ${COLUMNS} FROM exposures WHERE user_id = $1 AND symbol = $2 FOR UPDATE`,
-    [userId, symbol],
+  pairs: readonly { readonly userId: string; readonly symbol: string }[],
+): Promise<Map<string, SymbolExposure>> {
+  const unique = new Map(pairs.map((p) => [exposureKey(p.userId, p.symbol), p]));
+  const found = new Map<string, SymbolExposure>();
+  if (unique.size === 0) return found;
+  const list = [...unique.values()];
+  const { rows } = await tx.query<Row & { user_id: string }>(
+    `SELECT user_id, ${COLUMNS} FROM exposures
+      WHERE (user_id, symbol) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+      ORDER BY user_id, symbol FOR UPDATE`,
+    [list.map((p) => p.userId), list.map((p) => p.symbol)],
   );
-  return rows[0] ? fromRow(rows[0]) : emptyExposure(symbol);
+  for (const r of rows) found.set(exposureKey(r.user_id, r.symbol), fromRow(r));
+  for (const [key, p] of unique) if (!found.has(key)) found.set(key, emptyExposure(p.symbol));
+  return found;
 }
 
-/** Stores one symbol's exposure (locked by lockExposure); rides with the commit. */
-export function queueExposure(tx: WriteTx, userId: string, e: SymbolExposure): void {
+/** Stores exposures (locked by lockExposures), in one statement riding with the commit. */
+export function queueExposures(
+  tx: WriteTx,
+  exposures: readonly { readonly userId: string; readonly exposure: SymbolExposure }[],
+): void {
+  if (exposures.length === 0) return;
+  const e = exposures.map((x) => x.exposure);
   tx.queue(
     `INSERT INTO exposures (user_id, symbol, position, cost_basis, open_buy_qty, open_sell_qty)
-     VALUES ($1, $2, $3, $4, $5, $6)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::numeric[],
+                          $6::numeric[])
      ON CONFLICT (user_id, symbol) DO UPDATE SET position = EXCLUDED.position,
        cost_basis = EXCLUDED.cost_basis, open_buy_qty = EXCLUDED.open_buy_qty,
        open_sell_qty = EXCLUDED.open_sell_qty, updated_at = now()`,
-    [userId, e.symbol, e.position, e.costBasis, e.openBuyQty, e.openSellQty],
+    [
+      exposures.map((x) => x.userId),
+      e.map((x) => x.symbol),
+      e.map((x) => x.position),
+      e.map((x) => x.costBasis),
+      e.map((x) => x.openBuyQty),
+      e.map((x) => x.openSellQty),
+    ],
   );
 }
 

@@ -20,6 +20,29 @@ export async function readKillSwitch(
   return rows[0] ?? { active: false, reason: null };
 }
 
+/**
+ * The kill switch as each of these users sees it, from one statement: the global switch
+ * wins over a user's own, as in readKillSwitch.
+ */
+export async function readKillSwitches(
+  tx: Tx,
+  userIds: readonly string[],
+): Promise<(userId: string) => { readonly active: boolean; readonly reason: string | null }> {
+  const { rows } = await tx.query<{ scope: string; reason: string | null }>(
+    `SELECT scope, reason FROM kill_switch
+      WHERE active AND (scope = 'global' OR scope = ANY($1::text[]))`,
+    [[...new Set(userIds)].map((u) => `user:${u}`)],
+  );
+  const active = new Map(rows.map((r) => [r.scope, r.reason]));
+  const off = { active: false, reason: null };
+  return (userId) => {
+    for (const scope of ['global', `user:${userId}`]) {
+      if (active.has(scope)) return { active: true, reason: active.get(scope) ?? null };
+    }
+    return off;
+  };
+}
+
 /** Flips the global switch; the reason is kept while it is active. */
 export async function setGlobalKillSwitch(
   tx: Tx,

@@ -47,19 +47,26 @@ function fromRow(r: Row): LimitsRow {
 }
 
 /**
- * Creates the user's row from the defaults when missing and locks it, in one statement (the
- * upsert's DO UPDATE takes the row lock and returns the row): every check and every exposure
- * change of one user runs behind this lock, one at a time.
+ * Creates each user's row from the defaults when missing and locks it, in one statement (the
+ * upsert's DO UPDATE takes the row locks, in ascending user order, and returns the rows):
+ * every check and every exposure change of one user runs behind this lock, one at a time,
+ * and batches that name several users never wait on each other in a cycle.
  */
-export async function lockLimits(tx: Tx, userId: string, defaults: RiskLimits): Promise<LimitsRow> {
-  const { rows } = await tx.query<Row>(
+export async function lockLimitsOf(
+  tx: Tx,
+  userIds: readonly string[],
+  defaults: RiskLimits,
+): Promise<Map<string, LimitsRow>> {
+  const users = [...new Set(userIds)];
+  if (users.length === 0) return new Map();
+  const { rows } = await tx.query<Row & { user_id: string }>(
     `INSERT INTO risk_limits AS l (user_id, max_order_notional, max_position_qty, max_daily_loss,
        max_orders_per_minute, restricted_symbols)
-     VALUES ($1, $2, $3, $4, $5, $6)
+     SELECT u, $2, $3, $4, $5, $6 FROM unnest($1::text[]) AS u ORDER BY u
      ON CONFLICT (user_id) DO UPDATE SET user_id = l.user_id
-     RETURNING ${COLUMNS}`,
+     RETURNING user_id, ${COLUMNS}`,
     [
-      userId,
+      users,
       defaults.maxOrderNotional,
       defaults.maxPositionQty,
       defaults.maxDailyLoss,
@@ -67,7 +74,7 @@ export async function lockLimits(tx: Tx, userId: string, defaults: RiskLimits): 
       defaults.restrictedSymbols,
     ],
   );
-  return fromRow(rows[0] as Row);
+  return new Map(rows.map((r) => [r.user_id, fromRow(r)]));
 }
 
 /** The user's limits without creating or locking anything (the defaults when none are stored). */
@@ -113,19 +120,27 @@ export async function writeLimits(
   );
 }
 
-/** Stores the rate window after an approval (on the locked row); rides with the commit. */
-export function queueRate(tx: WriteTx, userId: string, rate: RateWindow): void {
+/** Stores rate windows after approvals (on the locked rows), in one statement with the commit. */
+export function queueRates(tx: WriteTx, rates: ReadonlyMap<string, RateWindow>): void {
+  if (rates.size === 0) return;
+  const list = [...rates];
   tx.queue(
-    `UPDATE risk_limits SET rate_window_start = to_timestamp($2::numeric / 1000), rate_count = $3
-      WHERE user_id = $1`,
-    [userId, rate.windowStartMs, rate.count],
+    `UPDATE risk_limits l SET rate_window_start = to_timestamp(v.ms::numeric / 1000),
+            rate_count = v.n
+       FROM unnest($1::text[], $2::bigint[], $3::int[]) AS v(user_id, ms, n)
+      WHERE l.user_id = v.user_id`,
+    [list.map(([u]) => u), list.map(([, r]) => r.windowStartMs), list.map(([, r]) => r.count)],
   );
 }
 
-/** Stores today's realised P&L after a fill (on the locked row); rides with the commit. */
-export function queueDaily(tx: WriteTx, userId: string, daily: DailyPnl): void {
+/** Stores today's realised P&L after fills (on the locked rows), in one statement. */
+export function queueDailies(tx: WriteTx, dailies: ReadonlyMap<string, DailyPnl>): void {
+  if (dailies.size === 0) return;
+  const list = [...dailies];
   tx.queue(
-    `UPDATE risk_limits SET pnl_day = $2::date, realized_pnl_today = $3 WHERE user_id = $1`,
-    [userId, daily.day, daily.realizedPnl],
+    `UPDATE risk_limits l SET pnl_day = v.day, realized_pnl_today = v.pnl
+       FROM unnest($1::text[], $2::date[], $3::numeric[]) AS v(user_id, day, pnl)
+      WHERE l.user_id = v.user_id`,
+    [list.map(([u]) => u), list.map(([, d]) => d.day), list.map(([, d]) => d.realizedPnl)],
   );
 }

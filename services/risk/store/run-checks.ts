@@ -1,15 +1,9 @@
 import type pg from 'pg';
-import {
-  runByLockKey,
-  settleAll,
-  settleEachInTurn,
-  settledValue,
-  type Settled,
-} from '../../platform/batcher.js';
+import { settleAll, settleEachInTurn, settledValue, type Settled } from '../../platform/batcher.js';
 import { inTransaction } from '../../platform/transaction.js';
 import type { RiskLimits } from '../domain/limits.js';
 import type { RiskDecision } from '../domain/risk-check.js';
-import { runRiskCheck, type RiskCheckRequest } from './run-check.js';
+import { runRiskCheck, runRiskChecksInTx, type RiskCheckRequest } from './run-check.js';
 
 export interface ChecksOutcome {
   readonly decisions: Settled<RiskDecision>[];
@@ -21,11 +15,9 @@ const refusedAny = (decisions: readonly Settled<RiskDecision>[]) =>
   decisions.some((d) => d.ok && !d.value.approved);
 
 /**
- * Several pre-trade checks in one transaction (what trading sent together). Each user's checks
- * run one after another behind that user's limits-row lock, in the order given, and users side
- * by side in id order (runByLockKey): every check decides exactly as it would alone, the
- * batch costs the round trips of a few checks rather than of all of them, and concurrent
- * batches lock users in the same order. If the transaction fails, the checks run again one at
+ * Several pre-trade checks in one transaction (what trading sent together), in two round
+ * trips (runRiskChecksInTx): every check decides exactly as it would alone, in the order
+ * given, and concurrent batches lock users in the same order. If the transaction fails, the checks run again one at
  * a time, in order, each in a transaction of its own, so one bad check fails alone.
  */
 export async function runRiskChecks(
@@ -43,11 +35,7 @@ export async function runRiskChecks(
   let decisions: Settled<RiskDecision>[];
   try {
     const together = await inTransaction(pool, (tx) =>
-      runByLockKey(
-        requests,
-        (r) => r.userId,
-        (r) => runRiskCheck(tx, r, defaults, nowMs),
-      ),
+      runRiskChecksInTx(tx, requests, defaults, nowMs),
     );
     decisions = together.map(settledValue);
   } catch {
