@@ -529,6 +529,66 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker service (real PostgreSQL)', () => {
     ]);
   });
 
+  test('in a batch, a resting order caught up by its repeat frees its reservation for the next order', async () => {
+    const market = createMarket('seed-a', DEFAULT_INSTRUMENTS);
+    const askAt = (s: number) => dec(quoteAt(market, 'AAPL', s, 0).ask);
+    // A limit under the current ask that a later step reaches: the order rests, then crosses.
+    let step = await currentStep();
+    let asks: Dec[] = [];
+    for (;;) {
+      asks = Array.from({ length: 300 }, (_, i) => askAt(step + 1 + i));
+      if (Dec.min(...asks).lt(askAt(step))) break;
+      await app.pg.query('UPDATE market_clock SET step = step + 1');
+      step += 1;
+    }
+    const limit = Dec.min(...asks);
+    const cross = asks.findIndex((a) => a.lte(limit)) + 1;
+    const fee = (notional: Dec) => notional.times('0.001').toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+    const later = dec(quoteAt(market, 'AAPL', step + cross, 0).ask);
+    const need = later.times(10).plus(fee(later.times(10)));
+    const rest = limit.times(5);
+    // Enough for the market buy only once the resting buy's reservation is gone and its cost
+    // and fee are paid: counting the reservation as well would refuse it.
+    await deposit('batch-r', rest.plus(fee(rest)).plus(need).plus('0.01').toFixed(2));
+    const resting = {
+      userId: 'batch-r',
+      clientOrderId: 'br-rest',
+      symbol: 'AAPL',
+      side: 'buy',
+      type: 'limit',
+      quantity: '5',
+      limitPrice: limit.toFixed(2),
+    };
+    expect((await place(resting)).json().status).toBe('New');
+    // The clock moves past the limit without a sweep: only the repeat catches the order up.
+    await app.pg.query('UPDATE market_clock SET step = step + $1', [cross]);
+    const res = await placeBatch([
+      resting,
+      {
+        userId: 'batch-r',
+        clientOrderId: 'br-market',
+        symbol: 'AAPL',
+        side: 'buy',
+        type: 'market',
+        quantity: '10',
+      },
+    ]);
+    const results = res.json<{ results: { status: number; order?: OrderAnswer }[] }>().results;
+    expect(results.map((r) => [r.status, r.order?.status])).toEqual([
+      [200, 'Filled'],
+      [200, 'Filled'],
+    ]);
+    const reported = await app.pg.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE payload->>'clientOrderId' = 'br-rest'`,
+    );
+    expect(reported.rows).toEqual([{ n: 1 }]);
+    const me = await app.inject({ url: '/api/v1/accounts/me', headers: user('batch-r') });
+    expect(me.json()).toMatchObject({
+      cash: '0.01',
+      holdings: [{ symbol: 'AAPL', quantity: '15' }],
+    });
+  });
+
   test('the relay is woken only after transactions that wrote events', async () => {
     let nudges = 0;
     const broker = new PostgresPaperBroker(app.pg, brokerContext(configFor(db.url)), () => {

@@ -1,12 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import {
   createBatcher,
-  runByLockKey,
   settleAll,
   settleEachInTurn,
   settledError,
   settledValue,
-  type Settled,
 } from './batcher.js';
 
 /** A promise settled by hand, to hold a batch in flight. */
@@ -128,56 +126,6 @@ describe('createBatcher', () => {
     await expect(Promise.all([b.submit(1), b.submit(2)])).rejects.toThrow(
       'a batch of 2 settled 1 items',
     );
-  });
-});
-
-describe('runByLockKey', () => {
-  test('one key runs in order, keys side by side in ascending order, outcomes in item order', async () => {
-    const log: string[] = [];
-    const items = [
-      { key: 'b', n: 1 },
-      { key: 'a', n: 2 },
-      { key: 'b', n: 3 },
-      { key: 'c', n: 4 },
-      { key: 'a', n: 5 },
-    ];
-    const out = await runByLockKey(
-      items,
-      (i) => i.key,
-      async (i) => {
-        log.push(`start ${i.key}${i.n}`);
-        await tick();
-        log.push(`end ${i.key}${i.n}`);
-        return i.n * 10;
-      },
-    );
-    expect(out).toEqual([10, 20, 30, 40, 50]);
-    // The first item of every key starts in key order before any ends; the second of a key
-    // starts only after the first of that key ended.
-    expect(log.slice(0, 3)).toEqual(['start a2', 'start b1', 'start c4']);
-    expect(log.indexOf('start a5')).toBeGreaterThan(log.indexOf('end a2'));
-    expect(log.indexOf('start b3')).toBeGreaterThan(log.indexOf('end b1'));
-  });
-
-  test('an error rejects only after every group has stopped; a failed group goes no further', async () => {
-    const ran: number[] = [];
-    let slowEnded = false;
-    const items = [1, 2, 3];
-    const outcome: Settled<number[]> = await runByLockKey(
-      items,
-      (i) => (i === 3 ? 'slow' : 'fast'),
-      async (i) => {
-        ran.push(i);
-        if (i === 1) throw new Error('first fails');
-        await tick();
-        await tick();
-        slowEnded = true;
-        return i;
-      },
-    ).then(settledValue, settledError);
-    expect(outcome).toEqual({ ok: false, error: new Error('first fails') });
-    expect(slowEnded).toBe(true);
-    expect(ran.sort()).toEqual([1, 3]);
   });
 });
 

@@ -119,38 +119,3 @@ export function createBatcher<I, O>(opts: BatcherOptions<I, O>): Batcher<I, O> {
     },
   };
 }
-
-/**
- * Runs `work` for every item with items that share a lock key one after another, in
- * submission order, and the groups side by side, in key order: inside one transaction the
- * statements of all groups go to Postgres together (see Transaction), each group sees what
- * its earlier items wrote, and the rows of different keys are locked in ascending key order
- * in every batch, so two batches never wait on each other in a cycle. Outcomes come back in
- * the order of `items`. A group stops at its first error; once every group has stopped, the
- * first error rejects (the caller's transaction fails whole).
- */
-export async function runByLockKey<I, O>(
-  items: readonly I[],
-  keyOf: (item: I) => string,
-  work: (item: I) => Promise<O>,
-): Promise<O[]> {
-  const groups = new Map<string, number[]>();
-  items.forEach((item, i) => {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(i);
-    else groups.set(key, [i]);
-  });
-  const results = new Array<O>(items.length);
-  const keys = [...groups.keys()].sort();
-  // Every group ends before this returns or throws: no statement of a group may still be on
-  // its way after the caller has rolled the transaction back and released its connection.
-  const settled = await Promise.allSettled(
-    keys.map(async (key) => {
-      for (const i of groups.get(key)!) results[i] = await work(items[i]!);
-    }),
-  );
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results;
-}

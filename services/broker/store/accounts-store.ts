@@ -29,6 +29,25 @@ export async function lockAccount(tx: Tx, userId: string, lock = true): Promise<
   return { accountId: row.id, userId, currency: row.currency };
 }
 
+/**
+ * `lockAccount` for several users in one statement, rows locked in ascending user order, so
+ * batches that name several users never wait on each other in a cycle. Keyed by user id.
+ */
+export async function lockAccounts(
+  tx: Tx,
+  userIds: readonly string[],
+): Promise<Map<string, AccountRow>> {
+  const users = [...new Set(userIds)];
+  const { rows } = await tx.query<{ id: string; user_id: string; currency: string }>(
+    `INSERT INTO accounts AS a (user_id) SELECT u FROM unnest($1::text[]) AS u ORDER BY u
+     ON CONFLICT (user_id) DO UPDATE SET user_id = a.user_id RETURNING id, user_id, currency`,
+    [users],
+  );
+  return new Map(
+    rows.map((r) => [r.user_id, { accountId: r.id, userId: r.user_id, currency: r.currency }]),
+  );
+}
+
 /** The user's account without creating or locking it. */
 export async function findAccount(tx: Tx, userId: string): Promise<AccountRow | undefined> {
   const { rows } = await tx.query<{ id: string; currency: string }>(

@@ -32,6 +32,49 @@ export function queueJournal(tx: WriteTx, journal: Journal): void {
 }
 
 /**
+ * Journals posted in one statement with the next round trip (fills: always fresh). The
+ * statement trigger checks each journal's balance per asset and rolls the running balances,
+ * as for one journal.
+ */
+export function queueJournals(tx: WriteTx, journals: readonly Journal[]): void {
+  if (journals.length === 0) return;
+  tx.queue(
+    `WITH journal AS (
+       INSERT INTO ledger_journals (id, kind) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (id) DO NOTHING RETURNING id)
+     INSERT INTO ledger_entries (journal_id, account, asset, debit, credit)
+     SELECT l.journal_id, l.account, l.asset, l.debit, l.credit
+       FROM jsonb_to_recordset($3::jsonb)
+            AS l(journal_id text, account text, asset text, debit numeric, credit numeric)
+       JOIN journal ON journal.id = l.journal_id`,
+    [
+      journals.map((j) => j.id),
+      journals.map((j) => j.kind),
+      JSON.stringify(journals.flatMap((j) => j.lines.map((l) => ({ journal_id: j.id, ...l })))),
+    ],
+  );
+}
+
+/** Balances of several user accounts per asset, from one statement (see balancesOf). */
+export async function balancesOfAccounts(
+  tx: Tx,
+  accounts: readonly string[],
+): Promise<Map<string, Map<string, string>>> {
+  const { rows } = await tx.query<{ account: string; asset: string; balance: string }>(
+    `SELECT account, asset, trim_scale(balance)::text AS balance
+       FROM ledger_balances WHERE account = ANY($1::text[]) AND balance <> 0`,
+    [[...new Set(accounts)]],
+  );
+  const out = new Map<string, Map<string, string>>();
+  for (const r of rows) {
+    const m = out.get(r.account) ?? new Map<string, string>();
+    m.set(r.asset, r.balance);
+    out.set(r.account, m);
+  }
+  return out;
+}
+
+/**
  * Balances of one user's ledger account per asset (debits minus credits), zero balances left
  * out: one row per asset from the running balances of migration 003, whatever the history.
  */

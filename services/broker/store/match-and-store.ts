@@ -9,23 +9,31 @@ import { queueInsertFill, queueUpdateOrder } from './orders-store.js';
 import { queueAll, type OutboxMessage } from '../../platform/events/index.js';
 import type { WriteTx } from '../../platform/transaction.js';
 
+/** What matching an order up to a step produced, before anything is stored. */
+export interface Matched {
+  readonly order: BrokerOrder;
+  readonly fills: readonly BrokerFill[];
+  /** ExecutionReported per fill, when the caller asked for reports. */
+  readonly reports: readonly OutboxMessage[];
+  /** Whether the order row must be written (fills, a step matched, a new status). */
+  readonly changed: boolean;
+}
+
 /**
- * Matches a locked working order up to `step` and stores what happened in the caller's
- * transaction: each fill, its balanced ledger journal and the order's new state, every
- * write riding with the transaction's next round trip (usually its COMMIT). With
- * `report`, each fill also goes to the outbox as ExecutionReported (fills nobody is waiting
- * for: resting orders filled as the clock moves); the synchronous answer of a new order
- * carries its own fills instead.
+ * Matches a working order up to `step`, in memory. With `report`, each fill also becomes an
+ * ExecutionReported event (fills nobody is waiting for: resting orders filled as the clock
+ * moves); the synchronous answer of a new order carries its own fills instead.
  */
-export async function matchAndStore(
-  tx: WriteTx,
+export function matchUpTo(
   ctx: BrokerContext,
   order: BrokerOrder,
   step: number,
   report: { readonly userId: string } | null,
-): Promise<{ readonly order: BrokerOrder; readonly fills: readonly BrokerFill[] }> {
+): Matched {
   const instrument = ctx.instruments.find((i) => i.symbol === order.symbol);
-  if (!instrument || order.status !== 'working') return { order, fills: [] };
+  if (!instrument || order.status !== 'working') {
+    return { order, fills: [], reports: [], changed: false };
+  }
   const matched = matchOrder(order, step, {
     instrument,
     feeRateCentiBps: ctx.feeRateCentiBps,
@@ -34,38 +42,53 @@ export async function matchAndStore(
   let cumQty = dec(order.filledQty);
   const reports: OutboxMessage[] = [];
   for (const fill of matched.fills) {
-    queueInsertFill(tx, fill);
-    queueJournal(tx, fillJournal(fill));
     cumQty = cumQty.plus(fill.quantity);
-    if (report) {
-      const leaves = dec(order.quantity).minus(cumQty);
-      reports.push({
-        topic: 'ExecutionReported',
-        key: `${report.userId}/${order.clientOrderId}`,
-        payload: {
-          version: 1,
-          clientOrderId: order.clientOrderId,
-          userId: report.userId,
-          execId: fill.execId,
-          symbol: fill.symbol,
-          side: fill.side,
-          quantity: formatDecimal(dec(fill.quantity)),
-          price: formatDecimal(dec(fill.price)),
-          fee: formatDecimal(dec(fill.fee)),
-          cumQty: formatDecimal(cumQty),
-          leavesQty: formatDecimal(leaves),
-          status: leaves.isZero() ? 'Filled' : 'PartiallyFilled',
-        },
-      });
-    }
+    if (!report) continue;
+    const leaves = dec(order.quantity).minus(cumQty);
+    reports.push({
+      topic: 'ExecutionReported',
+      key: `${report.userId}/${order.clientOrderId}`,
+      payload: {
+        version: 1,
+        clientOrderId: order.clientOrderId,
+        userId: report.userId,
+        execId: fill.execId,
+        symbol: fill.symbol,
+        side: fill.side,
+        quantity: formatDecimal(dec(fill.quantity)),
+        price: formatDecimal(dec(fill.price)),
+        fee: formatDecimal(dec(fill.fee)),
+        cumQty: formatDecimal(cumQty),
+        leavesQty: formatDecimal(leaves),
+        status: leaves.isZero() ? 'Filled' : 'PartiallyFilled',
+      },
+    });
   }
-  queueAll(tx, reports);
-  if (
+  const changed =
     matched.fills.length > 0 ||
     matched.order.matchedThroughStep !== order.matchedThroughStep ||
-    matched.order.status !== order.status
-  ) {
-    queueUpdateOrder(tx, matched.order);
+    matched.order.status !== order.status;
+  return { order: matched.order, fills: matched.fills, reports, changed };
+}
+
+/**
+ * Matches a locked working order up to `step` and stores what happened in the caller's
+ * transaction: each fill, its balanced ledger journal and the order's new state, every
+ * write riding with the transaction's next round trip (usually its COMMIT).
+ */
+export async function matchAndStore(
+  tx: WriteTx,
+  ctx: BrokerContext,
+  order: BrokerOrder,
+  step: number,
+  report: { readonly userId: string } | null,
+): Promise<{ readonly order: BrokerOrder; readonly fills: readonly BrokerFill[] }> {
+  const matched = matchUpTo(ctx, order, step, report);
+  for (const fill of matched.fills) {
+    queueInsertFill(tx, fill);
+    queueJournal(tx, fillJournal(fill));
   }
+  queueAll(tx, matched.reports);
+  if (matched.changed) queueUpdateOrder(tx, matched.order);
   return matched;
 }

@@ -8,15 +8,10 @@ import type { BrokerFill, BrokerOrder, SubmitOrderRequest } from '../domain/brok
 import type { Instrument } from '../domain/instruments.js';
 import { quoteAt, type Quote } from '../domain/market-simulator.js';
 import type { BrokerContext } from './broker-context.js';
-import { cancelPlacedOrder, getPlacedOrder, placeOrder } from './order-commands.js';
+import { cancelPlacedOrder, getPlacedOrder, placeOrder, placeOrders } from './order-commands.js';
 import { inTransaction, type Transaction } from '../../platform/transaction.js';
 import { wroteEvents } from '../../platform/events/index.js';
-import {
-  runByLockKey,
-  settleEachInTurn,
-  settledValue,
-  type Settled,
-} from '../../platform/batcher.js';
+import { settleEachInTurn, settledValue, type Settled } from '../../platform/batcher.js';
 
 /**
  * The paper broker with its state in Postgres: what the service's routes call. It implements
@@ -60,10 +55,9 @@ export class PostgresPaperBroker implements BrokerAdapter {
   }
 
   /**
-   * Several orders in one transaction: each account's orders one after another behind its
-   * row lock, in the order given, and accounts side by side in id order (runByLockKey), so
-   * every order is decided exactly as it would be alone (buying power sees the fills of the
-   * account's earlier orders) and concurrent batches lock accounts in the same order. If the
+   * Several orders in one transaction, in three round trips (placeOrders): every order is
+   * decided exactly as it would be alone, in the order given (buying power sees the fills of
+   * the account's earlier orders), and concurrent batches lock accounts in the same order. If the
    * transaction fails, the orders are submitted again one at a time, in order, so one bad order
    * fails alone.
    */
@@ -73,13 +67,7 @@ export class PostgresPaperBroker implements BrokerAdapter {
     const alone = () => settleEachInTurn(requests, (r) => this.submitOrder(r));
     if (requests.length === 1) return alone();
     try {
-      const results = await this.inTx((tx) =>
-        runByLockKey(
-          requests,
-          (r) => r.accountId,
-          (r) => placeOrder(tx, this.ctx, r),
-        ),
-      );
+      const results = await this.inTx((tx) => placeOrders(tx, this.ctx, requests));
       return results.map(settledValue);
     } catch {
       return alone();
