@@ -322,6 +322,17 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       ).toEqual(['created', 'failed', 'existing', 'created']);
       expect(await ordersWithKey(k1)).toBe(1);
       expect(await ordersWithKey(k3)).toBe(1);
+      // One statement for a healthy batch: a key repeated in it is created once.
+      const [k4, k5] = [randomUUID(), randomUUID()];
+      const again = await claimOrders(app.pg, [input(k4), input(k4), input(k5)]);
+      expect(again.map((o) => o.ok && (o.value.created ? 'created' : 'existing'))).toEqual([
+        'created',
+        'existing',
+        'created',
+      ]);
+      expect(again[1]!.ok && again[0]!.ok && again[1]!.value.row.id).toBe(
+        again[0]!.ok && again[0]!.value.row.id,
+      );
     });
 
     test('a batch risk refuses whole is asked again check by check', async () => {

@@ -1,9 +1,9 @@
 import type { Tx } from '../../platform/transaction.js';
-import { pipeline, prepared, statementName, type Statement } from '../../platform/pipeline.js';
-import { settleAll, settleEachInTurn, type Settled } from '../../platform/batcher.js';
+import { prepared } from '../../platform/pipeline.js';
+import { settleAll, settledError, settleEachInTurn, type Settled } from '../../platform/batcher.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../domain/audit-chain.js';
+import { appendAudit, type AuditRecord } from '../domain/audit-chain.js';
 import { orderAuditEntry, type OrderRef } from '../domain/order-events.js';
 import type { OrderRequest } from '../domain/order-request.js';
 import { formatDecimal } from '../../platform/decimal.js';
@@ -24,23 +24,40 @@ export type Claim =
   | { readonly created: true; readonly row: OrderRow }
   | { readonly created: false; readonly row: OrderRow };
 
-const CLAIM = `WITH created AS (
+const CLAIM = `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+                            $6::text[], $7::text[], $8::text[], $9::numeric[], $10::numeric[],
+                            $11::timestamptz[], $12::bigint[], $13::text[], $14::text[], $15::jsonb[])
+         AS i(id, user_id, idempotency_key, client_order_id, request_hash, symbol, side, type,
+              quantity, limit_price, created_at, seq, prev_hash, hash, entry)),
+     created AS (
        INSERT INTO orders (id, user_id, idempotency_key, client_order_id, request_hash, symbol,
                            side, type, quantity, limit_price, leaves_qty, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $11)
+       SELECT id, user_id, idempotency_key, client_order_id, request_hash, symbol, side, type,
+              quantity, limit_price, quantity, created_at, created_at FROM input
        ON CONFLICT (user_id, idempotency_key) DO NOTHING
        RETURNING ${ORDER_COLUMNS}),
      audit AS (
        INSERT INTO audit_log (chain_id, seq, prev_hash, hash, entry)
-       SELECT id::text, $12, $13, $14, $15 FROM created)
+       SELECT i.id::text, i.seq, i.prev_hash, i.hash, i.entry
+         FROM input i JOIN created c ON c.id = i.id)
      SELECT * FROM created`;
 
+/** One new order as the claim statement inserts it, with its first audit record sealed. */
+interface NewOrder {
+  readonly input: ClaimInput;
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly quantity: string;
+  readonly limitPrice: string | null;
+  readonly audit: AuditRecord;
+}
+
 /**
- * The statement that creates the order (PendingNew) under the user's idempotency key, with its
- * first audit entry, or does nothing when the key is taken. The id and creation time are
+ * The order a request creates (PendingNew) if its key is free. The id and creation time are
  * chosen here so that the audit entry, whose hash covers both, can be sealed before the insert.
  */
-function claimStatement(input: ClaimInput): Statement {
+function newOrder(input: ClaimInput): NewOrder {
   const o = input.order;
   const id = randomUUID();
   const createdAt = new Date();
@@ -61,26 +78,11 @@ function claimStatement(input: ClaimInput): Statement {
       actor: input.userId,
     }),
   );
-  const name = statementName(CLAIM);
-  const values = [
-    id,
-    input.userId,
-    input.idempotencyKey,
-    input.clientOrderId,
-    input.requestHash,
-    o.symbol,
-    o.side,
-    o.type,
-    quantity,
-    limitPrice,
-    createdAt,
-    audit.seq,
-    audit.prevHash,
-    audit.hash,
-    JSON.stringify(audit.entry),
-  ];
-  return { text: CLAIM, values, ...(name !== undefined && { name }) };
+  return { input, id, createdAt, quantity, limitPrice, audit };
 }
+
+/** What makes two requests the same claim: the user and the idempotency key. */
+const requestKey = (i: ClaimInput) => JSON.stringify([i.userId, i.idempotencyKey]);
 
 /** The claim's answer: the order it created, or the one already under that key. */
 async function claimOf(pool: Db, input: ClaimInput, created: OrderRow | undefined): Promise<Claim> {
@@ -93,42 +95,65 @@ async function claimOf(pool: Db, input: ClaimInput, created: OrderRow | undefine
 /**
  * Creates the order (PendingNew) under the user's idempotency key, with its first audit
  * entry, in one statement (one round trip, atomic); or, when the key is taken, returns the
- * existing row untouched.
+ * existing row untouched (a batch of one, see claimOrders).
  */
 export async function claimOrder(pool: Db, input: ClaimInput): Promise<Claim> {
-  const { text, values = [] } = claimStatement(input);
-  const { rows } = await pool.query<OrderRow>(prepared(text, values));
-  return claimOf(pool, input, rows[0]);
+  const [claim] = await claimOrders(pool, [input]);
+  if (!claim!.ok) throw claim!.error;
+  return claim!.value;
 }
 
 /**
- * `claimOrder` for several requests in one round trip and one commit: their statements go
- * pipelined, as one implicit transaction. Two requests under one key in the same batch are
- * fine: the second finds the first's row and answers as a duplicate. If the pipeline fails,
- * the requests are claimed again one at a time, in order, so one bad request fails alone.
+ * `claimOrder` for several requests in one statement (one round trip, one commit, all or
+ * nothing). A key that appears twice in the batch is inserted once: the later request finds
+ * the first one's row and answers as a duplicate. If the statement fails, the requests are
+ * claimed again one at a time, in order, so one bad request fails alone.
  */
 export async function claimOrders(
-  pool: pg.Pool,
+  pool: Db,
   inputs: readonly ClaimInput[],
 ): Promise<Settled<Claim>[]> {
-  if (inputs.length === 1) return settleAll([claimOrder(pool, inputs[0]!)]);
-  let created: (OrderRow | undefined)[];
+  // One new order per key: a repeat within the batch must not reach the statement.
+  const firsts = new Map<string, ClaimInput>();
+  for (const i of inputs) if (!firsts.has(requestKey(i))) firsts.set(requestKey(i), i);
+  const fresh = [...firsts.values()].map(newOrder);
+  let created: Map<string, OrderRow>;
   try {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    const onError = (e: Error) => (broken = e);
-    client.on('error', onError);
-    try {
-      const results = await pipeline(client, inputs.map(claimStatement));
-      created = results.map((r) => r.rows[0] as OrderRow | undefined);
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
-  } catch {
+    const { rows } = await pool.query<OrderRow>(
+      prepared(CLAIM, [
+        fresh.map((n) => n.id),
+        fresh.map((n) => n.input.userId),
+        fresh.map((n) => n.input.idempotencyKey),
+        fresh.map((n) => n.input.clientOrderId),
+        fresh.map((n) => n.input.requestHash),
+        fresh.map((n) => n.input.order.symbol),
+        fresh.map((n) => n.input.order.side),
+        fresh.map((n) => n.input.order.type),
+        fresh.map((n) => n.quantity),
+        fresh.map((n) => n.limitPrice),
+        fresh.map((n) => n.createdAt),
+        fresh.map((n) => n.audit.seq),
+        fresh.map((n) => n.audit.prevHash),
+        fresh.map((n) => n.audit.hash),
+        fresh.map((n) => JSON.stringify(n.audit.entry)),
+      ]),
+    );
+    // Keyed by the request that created each row, so that its first request takes it below.
+    const requestOf = new Map(fresh.map((n) => [n.id, requestKey(n.input)]));
+    created = new Map(rows.map((r) => [requestOf.get(r.id)!, r]));
+  } catch (err) {
+    if (inputs.length === 1) return [settledError(err)];
     return settleEachInTurn(inputs, (i) => claimOrder(pool, i));
   }
-  return settleAll(inputs.map((input, i) => claimOf(pool, input, created[i])));
+  return settleAll(
+    inputs.map((input) => {
+      const key = requestKey(input);
+      const row = created.get(key);
+      // Only the first request of a key takes the created row; a repeat is a duplicate.
+      created.delete(key);
+      return claimOf(pool, input, row);
+    }),
+  );
 }
 
 export async function findByKey(
