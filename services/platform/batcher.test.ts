@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  batchersBy,
   createBatcher,
   settleAll,
   settleEachInTurn,
@@ -145,5 +146,23 @@ describe('settleEachInTurn', () => {
       { ok: true, value: 3 },
     ]);
     expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+  });
+});
+
+describe('batchersBy', () => {
+  test('one batcher per owner, made on first use; owners do not share batches', async () => {
+    const batches: string[][] = [];
+    const of = batchersBy((owner: { name: string }) => ({
+      run: async (items: readonly number[]) => {
+        batches.push(items.map((i) => `${owner.name}${i}`));
+        return items.map((i) => settledValue(i));
+      },
+    }));
+    const a = { name: 'a' };
+    const b = { name: 'b' };
+    expect(of(a)).toBe(of(a));
+    expect(of(a)).not.toBe(of(b));
+    await Promise.all([of(a).submit(1), of(b).submit(2), of(a).submit(3)]);
+    expect(batches.sort()).toEqual([['a1', 'a3'], ['b2']]);
   });
 });

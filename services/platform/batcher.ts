@@ -119,3 +119,21 @@ export function createBatcher<I, O>(opts: BatcherOptions<I, O>): Batcher<I, O> {
     },
   };
 }
+
+/**
+ * One batcher per owner (an app), made on first use: `batchersBy((app) => options)(app)`
+ * returns the same batcher for the same app, so every request of an instance shares it.
+ */
+export function batchersBy<K extends object, I, O>(
+  options: (owner: K) => BatcherOptions<I, O>,
+): (owner: K) => Batcher<I, O> {
+  const made = new WeakMap<K, Batcher<I, O>>();
+  return (owner) => {
+    let batcher = made.get(owner);
+    if (!batcher) {
+      batcher = createBatcher(options(owner));
+      made.set(owner, batcher);
+    }
+    return batcher;
+  };
+}

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  createBatcher,
+  batchersBy,
   settleAll,
   settleEachInTurn,
   settledValue,
-  type Batcher,
   type Settled,
 } from '../../platform/batcher.js';
 import { inTransaction } from '../../platform/transaction.js';
@@ -63,30 +62,22 @@ async function finishAll(
   return outcomes;
 }
 
-const finishers = new WeakMap<FastifyInstance, Batcher<Finishing, ApplyOutcome>>();
-
-function finisherOf(app: FastifyInstance): Batcher<Finishing, ApplyOutcome> {
-  let batcher = finishers.get(app);
-  if (!batcher) {
-    batcher = createBatcher({ run: (items) => finishAll(app, items), maxInFlight: 2 });
-    finishers.set(app, batcher);
-  }
-  return batcher;
-}
+const finisherOf = batchersBy((app: FastifyInstance) => ({
+  run: (items: readonly Finishing[]) => finishAll(app, items),
+  maxInFlight: 2,
+}));
 
 /** Stores an order's outcome and its response; orders that finish together share a commit. */
 export function finishOrder(app: FastifyInstance, item: Finishing): Promise<ApplyOutcome> {
   return finisherOf(app).submit(item);
 }
 
-const claimers = new WeakMap<FastifyInstance, Batcher<ClaimInput, Claim>>();
+const claimerOf = batchersBy((app: FastifyInstance) => ({
+  run: (items: readonly ClaimInput[]) => claimOrders(app.pg, items),
+  maxInFlight: 2,
+}));
 
-/** Claims the idempotency key; requests that arrive together share a round trip and a commit. */
+/** Claims the idempotency key; requests that arrive together share a statement and a commit. */
 export function claim(app: FastifyInstance, input: ClaimInput): Promise<Claim> {
-  let batcher = claimers.get(app);
-  if (!batcher) {
-    batcher = createBatcher({ run: (items) => claimOrders(app.pg, items), maxInFlight: 2 });
-    claimers.set(app, batcher);
-  }
-  return batcher.submit(input);
+  return claimerOf(app).submit(input);
 }

@@ -5,7 +5,7 @@ import type { OrderRow } from '../store/order-row.js';
 import { orderView } from '../store/order-row.js';
 import type { BrokerOrderAnswer } from './broker-reports.js';
 import { QuoteCache, type QuotePrices } from './quote-cache.js';
-import { createBatcher, settledValue, type Batcher, type Settled } from '../../platform/batcher.js';
+import { batchersBy, settledValue, type Settled } from '../../platform/batcher.js';
 
 /**
  * What came of a call to the broker. `unknown` means the call may or may not have reached it
@@ -121,20 +121,11 @@ async function submitBatch(
   }
 }
 
-const batchers = new WeakMap<FastifyInstance, Batcher<PendingOrder, BrokerOutcome>>();
-
-function brokerBatcherOf(app: FastifyInstance): Batcher<PendingOrder, BrokerOutcome> {
-  let batcher = batchers.get(app);
-  if (!batcher) {
-    batcher = createBatcher({
-      run: (items) => submitBatch(app, items),
-      maxInFlight: 2,
-      maxBatch: 256,
-    });
-    batchers.set(app, batcher);
-  }
-  return batcher;
-}
+const brokerBatcherOf = batchersBy((app: FastifyInstance) => ({
+  run: (items: readonly PendingOrder[]) => submitBatch(app, items),
+  maxInFlight: 2,
+  maxBatch: 256,
+}));
 
 /** Sends an order to the broker; orders that arrive together go as one batch. */
 export function submitToBroker(

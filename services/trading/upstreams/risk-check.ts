@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { isUpstreamRejected, type CallContext } from '../../platform/index.js';
-import { createBatcher, settledValue, type Batcher, type Settled } from '../../platform/batcher.js';
+import { batchersBy, settledValue, type Settled } from '../../platform/batcher.js';
 
 export interface RiskCheckInput {
   readonly userId: string;
@@ -128,21 +128,12 @@ async function checkBatch(
   }
 }
 
-const batchers = new WeakMap<FastifyInstance, Batcher<PendingCheck, RiskVerdict>>();
-
-function riskBatcherOf(app: FastifyInstance): Batcher<PendingCheck, RiskVerdict> {
-  let batcher = batchers.get(app);
-  if (!batcher) {
-    // Two batches at once: one can be on the wire while risk decides the other.
-    batcher = createBatcher({
-      run: (items) => checkBatch(app, items),
-      maxInFlight: 2,
-      maxBatch: 256,
-    });
-    batchers.set(app, batcher);
-  }
-  return batcher;
-}
+// Two batches at once: one can be on the wire while risk decides the other.
+const riskBatcherOf = batchersBy((app: FastifyInstance) => ({
+  run: (items: readonly PendingCheck[]) => checkBatch(app, items),
+  maxInFlight: 2,
+  maxBatch: 256,
+}));
 
 /**
  * Pre-trade check at risk (idempotent per order id, so a resumed request may ask again).
