@@ -90,6 +90,18 @@ describe('createBatcher', () => {
     expect(most).toBe(2);
   });
 
+  test('onBatch hears the size of every batch as it leaves', async () => {
+    const sizes: number[] = [];
+    const b = createBatcher<number, number>({
+      maxBatch: 3,
+      onBatch: (n) => sizes.push(n),
+      run: async (items) => items.map((i) => settledValue(i)),
+    });
+    await Promise.all([1, 2, 3, 4].map((i) => b.submit(i)));
+    await b.submit(5);
+    expect(sizes).toEqual([3, 1, 1]);
+  });
+
   test('an item that fails fails alone', async () => {
     const b = createBatcher<number, number>({
       run: async (items) =>

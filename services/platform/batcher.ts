@@ -34,6 +34,8 @@ export interface BatcherOptions<I, O> {
   readonly maxBatch?: number;
   /** Batches running at once; further items wait until one ends. */
   readonly maxInFlight?: number;
+  /** Called with the size of each batch as it leaves (a metric of how much is shared). */
+  readonly onBatch?: (size: number) => void;
 }
 
 export interface Batcher<I, O> {
@@ -79,6 +81,7 @@ export function createBatcher<I, O>(opts: BatcherOptions<I, O>): Batcher<I, O> {
       const batch = waiting.slice(0, maxBatch);
       waiting = waiting.slice(batch.length);
       inFlight += 1;
+      opts.onBatch?.(batch.length);
       void runBatch(batch).finally(() => {
         inFlight -= 1;
         schedule();

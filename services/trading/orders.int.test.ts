@@ -279,6 +279,14 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       // And sent to the broker together: each filled under its own client order id.
       expect(answers.every((a) => a.json().status === 'Filled')).toBe(true);
       expect(fake.broker.batches.length).toBeGreaterThan(0);
+      // The batch sizes are a metric: every order went through each kind of batch once.
+      const metrics = (await app.inject({ url: '/metrics' })).body;
+      for (const batch of ['order-claims', 'risk-checks', 'broker-orders', 'order-outcomes']) {
+        const sum = metrics.match(
+          new RegExp(`batch_size_sum\\{[^}]*batch="${batch}"[^}]*\\} (\\d+)`),
+        );
+        expect(Number(sum?.[1])).toBeGreaterThanOrEqual(12);
+      }
     });
 
     test('fills that finish in one batch all reach the position (no lost update) and the audit', async () => {

@@ -15,6 +15,7 @@ import {
 } from '../store/order-apply.js';
 import { claimOrders, type Claim, type ClaimInput } from '../store/order-claim.js';
 import type { OrderRow } from '../store/order-row.js';
+import { batchSizes } from './batch-metrics.js';
 
 /*
  * The order flow's two writes, batched: requests that arrive together claim their keys in one
@@ -64,6 +65,7 @@ async function finishAll(
 
 const finisherOf = batchersBy((app: FastifyInstance) => ({
   run: (items: readonly Finishing[]) => finishAll(app, items),
+  onBatch: batchSizes(app, 'order-outcomes'),
   maxInFlight: 2,
 }));
 
@@ -74,6 +76,7 @@ export function finishOrder(app: FastifyInstance, item: Finishing): Promise<Appl
 
 const claimerOf = batchersBy((app: FastifyInstance) => ({
   run: (items: readonly ClaimInput[]) => claimOrders(app.pg, items),
+  onBatch: batchSizes(app, 'order-claims'),
   maxInFlight: 2,
 }));
 

@@ -6,6 +6,7 @@ import { orderView } from '../store/order-row.js';
 import type { BrokerOrderAnswer } from './broker-reports.js';
 import { QuoteCache, type QuotePrices } from './quote-cache.js';
 import { batchersBy, settledValue, type Settled } from '../../platform/batcher.js';
+import { batchSizes } from '../orders/batch-metrics.js';
 
 /**
  * What came of a call to the broker. `unknown` means the call may or may not have reached it
@@ -123,6 +124,7 @@ async function submitBatch(
 
 const brokerBatcherOf = batchersBy((app: FastifyInstance) => ({
   run: (items: readonly PendingOrder[]) => submitBatch(app, items),
+  onBatch: batchSizes(app, 'broker-orders'),
   maxInFlight: 2,
   maxBatch: 256,
 }));

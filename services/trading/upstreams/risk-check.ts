@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isUpstreamRejected, type CallContext } from '../../platform/index.js';
 import { batchersBy, settledValue, type Settled } from '../../platform/batcher.js';
+import { batchSizes } from '../orders/batch-metrics.js';
 
 export interface RiskCheckInput {
   readonly userId: string;
@@ -131,6 +132,7 @@ async function checkBatch(
 // Two batches at once: one can be on the wire while risk decides the other.
 const riskBatcherOf = batchersBy((app: FastifyInstance) => ({
   run: (items: readonly PendingCheck[]) => checkBatch(app, items),
+  onBatch: batchSizes(app, 'risk-checks'),
   maxInFlight: 2,
   maxBatch: 256,
 }));
