@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WriteTx } from '../../platform/transaction.js';
 import type { EventEnvelope } from '../../platform/events/index.js';
-import { applyReports, type TradingReport } from '../store/order-apply.js';
-import { findByClientOrderId } from '../store/order-queries.js';
+import { applyReportsToOrders, type TradingReport } from '../store/order-apply.js';
+import { ORDER_COLUMNS, type OrderRow } from '../store/order-row.js';
 
 /** ExecutionReported as the broker publishes it (later fills of resting orders). */
 interface ExecutionReportedPayload {
@@ -15,22 +15,8 @@ interface ExecutionReportedPayload {
   readonly status?: string;
 }
 
-/**
- * Applies a broker execution report, in the consumer's transaction (the event id is recorded
- * in it too). A report may overtake the broker's synchronous answer: the order is then still
- * PendingNew, and since the broker reports on it, it was accepted; the ack is applied first.
- */
-export async function onExecutionReported(
-  client: WriteTx,
-  event: EventEnvelope,
-  log: FastifyBaseLogger,
-): Promise<number> {
-  const p = event.payload as unknown as ExecutionReportedPayload;
-  const row = await findByClientOrderId(client, p.clientOrderId);
-  if (!row) {
-    // Thrown so that the bus retries (and finally dead-letters): never silently dropped.
-    throw new Error(`ExecutionReported ${event.id} for unknown client order ${p.clientOrderId}`);
-  }
+/** The reports one ExecutionReported event stands for, in the order they apply. */
+function reportsOf(p: ExecutionReportedPayload): TradingReport[] {
   const reports: TradingReport[] = [{ kind: 'accepted' }];
   if (p.execId && p.quantity && p.price) {
     reports.push({
@@ -47,6 +33,37 @@ export async function onExecutionReported(
   } else if (status === 'expired') {
     reports.push({ kind: 'expired' });
   }
-  const outcome = await applyReports(client, row, reports, { actor: 'broker', log });
-  return outcome.events;
+  return reports;
+}
+
+/**
+ * Applies broker execution reports in the consumer's transaction (the event ids are recorded
+ * in it too), in delivery order, through applyReportsToOrders: every order row locked first,
+ * in id order, then the positions, as the order flow's own batches do, so the two never
+ * deadlock. A report may overtake the broker's synchronous answer: the order is then still
+ * PendingNew, and since the broker reports on it, it was accepted; the ack is applied first.
+ */
+export async function onExecutionReports(
+  tx: WriteTx,
+  events: readonly EventEnvelope[],
+  log: FastifyBaseLogger,
+): Promise<number> {
+  const payloads = events.map((e) => e.payload as unknown as ExecutionReportedPayload);
+  const { rows } = await tx.query<OrderRow>(
+    `SELECT ${ORDER_COLUMNS} FROM orders WHERE client_order_id = ANY($1::text[])`,
+    [payloads.map((p) => p.clientOrderId)],
+  );
+  const byClientId = new Map(rows.map((r) => [r.client_order_id, r]));
+  const items = payloads.map((p, i) => {
+    const row = byClientId.get(p.clientOrderId);
+    if (!row) {
+      // Thrown so that the bus retries (and finally dead-letters): never silently dropped.
+      throw new Error(
+        `ExecutionReported ${events[i]!.id} for unknown client order ${p.clientOrderId}`,
+      );
+    }
+    return { order: row, reports: reportsOf(p), ctx: { actor: 'broker', log } };
+  });
+  const outcomes = await applyReportsToOrders(tx, items);
+  return outcomes.reduce((n, o) => n + o.events, 0);
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { eventsPlugin } from '../../platform/events/index.js';
-import { onExecutionReported } from '../orders/execution-reported.js';
+import { eventsPlugin, type EventEnvelope } from '../../platform/events/index.js';
+import type { WriteTx } from '../../platform/transaction.js';
+import { onExecutionReports } from '../orders/execution-reported.js';
 import { startReconciler, type Reconciler } from '../orders/reconciler.js';
 import { DEFAULT_FLOW_SETTINGS, type FlowSettings } from '../orders/flow-settings.js';
 import { cancelOrderRoute } from './cancel-order.js';
@@ -16,8 +17,13 @@ export function tradingRoutes(settings: FlowSettings = DEFAULT_FLOW_SETTINGS): F
   return async (app) => {
     await app.register(eventsPlugin, {
       handlers: {
-        ExecutionReported: async (client, event) => {
-          await onExecutionReported(client, event, app.log);
+        ExecutionReported: {
+          apply: async (tx: WriteTx, event: EventEnvelope) => {
+            await onExecutionReports(tx, [event], app.log);
+          },
+          applyAll: async (tx: WriteTx, events: readonly EventEnvelope[]) => {
+            await onExecutionReports(tx, events, app.log);
+          },
         },
       },
     });

@@ -20,17 +20,6 @@ export async function findOwnOrder(
   return rows[0];
 }
 
-export async function findByClientOrderId(
-  client: Tx,
-  clientOrderId: string,
-): Promise<OrderRow | undefined> {
-  const { rows } = await client.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM orders WHERE client_order_id = $1`,
-    [clientOrderId],
-  );
-  return rows[0];
-}
-
 export interface OrderPage {
   /**
    * The orders' views (the `view` column, migration 003) newest first, as the members of a
