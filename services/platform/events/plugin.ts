@@ -152,8 +152,9 @@ export const eventsPlugin = fp<EventsPluginOptions>(
       const handler = handlers[topic]!;
       const effect = typeof handler === 'function' ? handler : handler.apply;
       const effectAll = typeof handler === 'function' ? undefined : handler.applyAll;
-      // A set-based effect takes a whole fetch in two round trips; one by one, effects go in
-      // chunks, so that a long transaction does not hold the rows requests need.
+      // A set-based effect takes a whole fetch in a couple of round trips. Effects applied one
+      // by one go in chunks instead: an effect may lock a row the service's requests need, and
+      // a long transaction would make them wait.
       const perTransaction = effectAll ? Number.POSITIVE_INFINITY : EFFECTS_PER_TRANSACTION;
       await bus.subscribe(
         topic,
@@ -165,10 +166,8 @@ export const eventsPlugin = fp<EventsPluginOptions>(
         },
         {
           batch: async (events) => {
-            // Chunks, not the whole fetch, per transaction: an effect may lock a row the
-            // service's requests need (risk's limits row), and a long transaction would make
-            // them wait. A failed chunk fails the batch; the bus then goes one by one, and
-            // what committed already counts as a duplicate.
+            // A failed chunk fails the batch; the bus then goes one by one, and what
+            // committed already counts as a duplicate.
             for (let i = 0; i < events.length; i += perTransaction) {
               const chunk = events.slice(i, i + perTransaction);
               const r = await applyAllOnce(app.pg, service, chunk, effect, effectAll);
