@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ADMIN_DATABASE_URL,
   createTestDatabase,
+  deadlocksIn,
   type TestDatabase,
 } from '../../test/support/database.js';
 import {
@@ -272,12 +273,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('risk service (real PostgreSQL)', () => {
   });
 
   test('concurrent batches naming users in opposite orders never deadlock', async () => {
-    const deadlocks = async () =>
-      (
-        await app.pg.query<{ n: string }>(
-          'SELECT deadlocks::text AS n FROM pg_stat_database WHERE datname = current_database()',
-        )
-      ).rows[0]!.n;
+    const deadlocks = () => deadlocksIn(app.pg);
     const before = await deadlocks();
     const users = ['u-dl-1', 'u-dl-2', 'u-dl-3', 'u-dl-4'];
     const answers = await Promise.all(
@@ -581,12 +577,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('risk service (real PostgreSQL)', () => {
     const users = ['u-mix-1', 'u-mix-2', 'u-mix-3'];
     for (const u of users)
       await check({ userId: u, orderId: `mix-${u}`, quantity: '1', price: '1' });
-    const deadlocks = async () =>
-      (
-        await app.pg.query<{ n: string }>(
-          'SELECT deadlocks::text AS n FROM pg_stat_database WHERE datname = current_database()',
-        )
-      ).rows[0]!.n;
+    const deadlocks = () => deadlocksIn(app.pg);
     const before = await deadlocks();
     const rounds = Array.from({ length: 6 }, (_, round) => {
       const fills = [...users].reverse().map((u) => ({

@@ -93,3 +93,14 @@ export async function dropPrefixedDatabases(adminUrl: string, prefix: string): P
     await admin.end();
   }
 }
+
+/**
+ * Deadlocks PostgreSQL has detected in the pool's database so far. The statistics are
+ * reported asynchronously: wait a moment after the work before reading the count again.
+ */
+export async function deadlocksIn(pool: Pick<pg.Pool, 'query'>): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    'SELECT deadlocks::text AS n FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return Number(rows[0]!.n);
+}
