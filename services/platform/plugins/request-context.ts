@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyRequest, RawRequestDefaultExpression } from 'fastify';
 import fp from 'fastify-plugin';
+import { LazyLogger } from './lazy-logger.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,12 +51,12 @@ function traceFor(req: IncomingMessage): Trace {
 export const requestContextPlugin = fp(
   async (app) => {
     app.decorateRequest('trace', null as never);
-    // Fastify already makes one child logger per request (binding reqId); the trace id is
-    // bound in that same child instead of a second child per request (measurable at the edge).
+    // Fastify asks for one child logger per request (binding reqId); the trace id is bound in
+    // that same child, which is only made if the request logs more than its access line.
     app.setChildLoggerFactory((logger, bindings, opts, raw) => {
       const trace = traceFor(raw);
       (raw as TracedRaw)[TRACE] = trace;
-      return logger.child({ ...bindings, traceId: trace.traceId }, opts);
+      return new LazyLogger(logger, { ...bindings, traceId: trace.traceId }, opts).asLogger();
     });
     app.addHook('onRequest', async (request, reply) => {
       const raw = request.raw as TracedRaw;
@@ -71,16 +72,16 @@ export const requestContextPlugin = fp(
     });
     // One line per request (Fastify's default is two), with the route template for grouping.
     app.addHook('onResponse', async (request, reply) => {
-      request.log.info(
-        {
-          method: request.method,
-          url: request.url,
-          route: request.routeOptions.url,
-          statusCode: reply.statusCode,
-          ms: Math.round(reply.elapsedTime * 10) / 10,
-        },
-        'request completed',
-      );
+      const line = {
+        method: request.method,
+        url: request.url,
+        route: request.routeOptions.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      };
+      const log: unknown = request.log;
+      if (log instanceof LazyLogger) log.infoLine(line, 'request completed');
+      else request.log.info(line, 'request completed');
     });
   },
   { name: 'alphintra-request-context', fastify: '5.x' },
