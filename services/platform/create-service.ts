@@ -20,6 +20,7 @@ import { problemPlugin } from './plugins/problem.js';
 import { redisPlugin } from './plugins/redis.js';
 import { requestContextPlugin, requestIdFor } from './plugins/request-context.js';
 import { validationPlugin } from './plugins/validation.js';
+import { serviceLogDestination } from './log-destination.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -82,6 +83,7 @@ export async function createService<S extends TObject>(
     logger: options.logger ?? {
       level: kit.LOG_LEVEL ?? 'info',
       base: { service: def.name, instance: kit.INSTANCE_ID ?? '0' },
+      stream: serviceLogDestination(),
     },
     genReqId: requestIdFor,
     // request-context logs one line per request instead of Fastify's two.

@@ -67,6 +67,38 @@ describe('runService (a real process)', () => {
     expect(code).toBe(0);
   });
 
+  test('log lines go out in blocks, yet every one arrives: within seconds, and the rest on exit', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { child, output } = start({
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      ...upstreams,
+    });
+    await waitReady(url);
+    const get = (id: string) => fetch(`${url}/slow?ms=1`, { headers: { 'x-request-id': id } });
+    // Far less than a block waits, yet the line is written by the periodic flush.
+    await get('log-block-line-1');
+    const deadline = Date.now() + 5_000;
+    while (!output().includes('log-block-line-1') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(output()).toContain('log-block-line-1');
+    // What was logged just before a signal is written before the process exits.
+    await get('log-block-line-2');
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    const lines = output()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { reqId?: string; msg: string });
+    expect(lines.filter((l) => l.reqId === 'log-block-line-2').map((l) => l.msg)).toEqual([
+      'request completed',
+    ]);
+    expect(lines.map((l) => l.msg)).toContain('shutting down');
+  });
+
   test('invalid configuration: every problem listed, exit 3, nothing listens', async () => {
     const { child, output } = start({ PORT: 'not-a-port', LOG_LEVEL: 'loud', AUTH_URL: 'nope' });
     const [code] = await once(child, 'exit');
