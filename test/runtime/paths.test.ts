@@ -1,12 +1,36 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
   pgDataDir,
   resolveHome,
+  serviceCommand,
   UNREACHABLE_HOME_PG_ROOT,
 } from '../../cli/lib/runtime/local/paths.js';
+
+describe('serviceCommand', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'alp-entry-'));
+  const entry = { root, packageRoot: root, fromSource: false };
+
+  test('from sources: tsx runs the service entry', () => {
+    expect(serviceCommand({ ...entry, fromSource: true }, 'risk')).toEqual([
+      '--import',
+      'tsx',
+      path.join(root, 'services', 'risk', 'main.ts'),
+    ]);
+  });
+
+  test('built without bundles: the tsc output', () => {
+    expect(serviceCommand(entry, 'risk')).toEqual([path.join(root, 'services', 'risk', 'main.js')]);
+  });
+
+  test('a bundle runs without --enable-source-maps (the map would stay in every heap)', () => {
+    mkdirSync(path.join(root, 'bundles'), { recursive: true });
+    writeFileSync(path.join(root, 'bundles', 'user.mjs'), '');
+    expect(serviceCommand(entry, 'user')).toEqual([path.join(root, 'bundles', 'user.mjs')]);
+  });
+});
 
 describe('pgDataDir', () => {
   test('not root: the data lives in the home', () => {
