@@ -114,4 +114,16 @@ describe('renderBench', () => {
     expect(out).toContain('\n  3 runs, req/s: 250, 240, 260, refused: 3, 0, 0 (median shown)\n');
     expect(out).toContain('\n  refused on gateway: 3 × Rejected: ALP_X\n');
   });
+
+  test('repeats in the open model: the runs line lists each p99, the median by p99 is shown', () => {
+    const open = (rps: number, p99: number) =>
+      run({ mode: 'open', rate: 1000, rps, latencyMs: { ...run().latencyMs, p99 } });
+    const out = renderBench(
+      bench(scenario([open(999.9, 9), open(1000, 31), open(999.8, 12)], 0)),
+      plain,
+    );
+    expect(out).toContain(
+      '\n  3 runs, req/s: 999.9, 1000, 999.8 (median by p99 shown; p99 ms: 9, 31, 12)\n',
+    );
+  });
 });

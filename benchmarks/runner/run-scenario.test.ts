@@ -46,6 +46,12 @@ describe('medianIndex', () => {
   ])('rps %j → index %d', (rps, index) => {
     expect(medianIndex(rps.map((r) => run(r)))).toBe(index);
   });
+
+  test('open model: by p99, since every run delivers the offered rate', () => {
+    const open = (rps: number, p99: number) => ({ ...run(rps, p99), mode: 'open' }) as RunStats;
+    expect(medianIndex([open(999.9, 50), open(999.8, 10), open(1000, 30)])).toBe(2);
+    expect(medianIndex([open(1000, 7), open(999, 90), open(998, 12), open(997, 40)])).toBe(2);
+  });
 });
 
 describe('settleMs', () => {

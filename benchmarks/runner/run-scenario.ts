@@ -11,7 +11,7 @@ export interface ScenarioRuns {
   readonly runs: RunStats[];
   /** Reference runs (compareTo), paired with `runs`. */
   readonly referenceRuns: RunStats[];
-  /** The run the gates judge: the median by throughput, and its paired reference. */
+  /** The run the gates judge (see medianIndex), and its paired reference. */
   readonly result: RunStats;
   readonly reference: RunStats | null;
   /** The event bus after each measured run (scenarios that place orders; else empty). */
@@ -66,9 +66,14 @@ export function settleMs(r: RunStats): number {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Index of the median element by throughput (lower median for an even count). */
+/**
+ * Index of the median run (the lower median for an even count): by throughput in a closed
+ * loop; by p99 latency in the open model, where every run delivers the offered rate and the
+ * gates judge latency, so a median by throughput would pick a run by noise.
+ */
 export function medianIndex(runs: readonly RunStats[]): number {
-  const order = runs.map((r, i) => ({ rps: r.rps, i })).sort((a, b) => a.rps - b.rps);
+  const key = (r: RunStats) => (r.mode === 'open' ? r.latencyMs.p99 : r.rps);
+  const order = runs.map((r, i) => ({ k: key(r), i })).sort((a, b) => a.k - b.k);
   return order[Math.floor((order.length - 1) / 2)]!.i;
 }
 
