@@ -118,12 +118,18 @@ describe('renderBench', () => {
   test('repeats in the open model: the runs line lists each p99, the median by p99 is shown', () => {
     const open = (rps: number, p99: number) =>
       run({ mode: 'open', rate: 1000, rps, latencyMs: { ...run().latencyMs, p99 } });
-    const out = renderBench(
-      bench(scenario([open(999.9, 9), open(1000, 31), open(999.8, 12)], 0)),
-      plain,
-    );
+    const runs = [open(999.9, 9), open(1000, 31), open(999.8, 12)];
+    const openLoad = {
+      mode: 'open',
+      connections: 100,
+      users: 1,
+      rate: 1000,
+      durationS: 10,
+    } as const;
+    const out = renderBench(bench({ ...scenario(runs, 0), load: openLoad }), plain);
     expect(out).toContain(
       '\n  3 runs, req/s: 999.9, 1000, 999.8 (median by p99 shown; p99 ms: 9, 31, 12)\n',
     );
+    expect(out).toContain("; latency from each request's intended send time, in µs (open model)\n");
   });
 });

@@ -100,8 +100,12 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
 
 /** The human report (stdout without --json). */
 export function renderBench(r: BenchResult, c: ChalkInstance): string {
+  const open = r.scenarios.length > 0 && r.scenarios.every((s) => s.load.mode === 'open');
+  const latency = open
+    ? "latency from each request's intended send time, in µs (open model)"
+    : 'latency of closed-loop runs in whole ms (autocannon)';
   const head = c.dim(
-    `${r.command}\n${r.machine.cpus} CPUs, node ${r.machine.node}, load average ${r.machine.loadAverage.join(' ')}; latency of closed-loop runs in whole ms (autocannon)`,
+    `${r.command}\n${r.machine.cpus} CPUs, node ${r.machine.node}, load average ${r.machine.loadAverage.join(' ')}; ${latency}`,
   );
   const verdict = r.passed
     ? c.green(`all SLOs met (${r.scenarios.length} scenarios)`)
