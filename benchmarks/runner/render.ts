@@ -61,11 +61,13 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
     const refused = s.runs.some((r) => r.refused > 0)
       ? `, refused: ${s.runs.map((r) => r.refused).join(', ')}`
       : '';
-    const open = s.runs[0]!.mode === 'open';
-    const by = open ? `p99 ms: ${s.runs.map((r) => r.latencyMs.p99).join(', ')}` : 'median shown';
+    const judged =
+      s.runs[0]!.mode === 'open'
+        ? `median by p99 shown; p99 ms: ${s.runs.map((r) => r.latencyMs.p99).join(', ')}`
+        : 'median shown';
     lines.push(
       c.dim(
-        `  ${s.runs.length} runs, req/s: ${s.runs.map((r) => r.rps).join(', ')}${refused} (${open ? `median by p99 shown; ${by}` : by})`,
+        `  ${s.runs.length} runs, req/s: ${s.runs.map((r) => r.rps).join(', ')}${refused} (${judged})`,
       ),
     );
   }

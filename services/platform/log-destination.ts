@@ -22,7 +22,19 @@ let shared: pino.DestinationStream | undefined;
 export function serviceLogDestination(): pino.DestinationStream {
   if (!shared) {
     const dest = pino.destination({ dest: 1, sync: false, minLength: BLOCK_BYTES });
-    setInterval(() => dest.flush(), FLUSH_MS).unref();
+    // flush() writes even when nothing waits (an empty write through the thread pool), so
+    // the timer flushes only after lines were logged since its last turn.
+    let logged = false;
+    const write = dest.write.bind(dest);
+    dest.write = (line: string) => {
+      logged = true;
+      return write(line);
+    };
+    setInterval(() => {
+      if (!logged) return;
+      logged = false;
+      dest.flush();
+    }, FLUSH_MS).unref();
     shared = dest;
   }
   return shared;

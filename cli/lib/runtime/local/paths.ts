@@ -100,8 +100,8 @@ export function serviceEntry(moduleUrl: string = import.meta.url): ServiceEntry 
  * Without `--enable-source-maps`: the bundle is not minified, so a stack trace still names
  * the functions, at lines of the bundle. With it, the first stack trace a service formats
  * (an aborted upstream call is enough) parses the bundle's whole source map into the heap
- * for good: ~430,000 small arrays, +45 MiB per process, which made every full GC of the
- * gateway take ~200 ms on this VM. `ALPHINTRA_SERVICE_NODE_OPTIONS=--enable-source-maps`
+ * for good: ~430,000 small arrays, +45 MiB per process, which made a full GC of the
+ * gateway take ~180 ms on this VM (~80 ms without). `ALPHINTRA_SERVICE_NODE_OPTIONS=--enable-source-maps`
  * turns it back on when debugging.
  */
 export function serviceCommand(entry: ServiceEntry, service: string): string[] {
