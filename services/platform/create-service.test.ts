@@ -5,6 +5,7 @@ import { catalog } from '../catalog.js';
 import { serviceConfigSchema, parseConfig } from './config.js';
 import { createService, type ServiceDefinition } from './create-service.js';
 import { defineErrors } from './errors.js';
+import { EVENT_LOOP_SAMPLE_MS } from './plugins/metrics.js';
 
 // graphql-gateway uses neither Postgres nor Redis, so this builds with no external parts.
 const schema = serviceConfigSchema(catalog['graphql-gateway']);
@@ -146,5 +147,19 @@ describe('createService', () => {
       /http_request_duration_seconds_count\{service="graphql-gateway",instance="0",method="GET",route="\/things\/:id",status_code="410"\} 2/,
     );
     expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  test('/metrics samples the event-loop delay every EVENT_LOOP_SAMPLE_MS, not every 10 ms', async () => {
+    const a = await build();
+    await a.inject({ url: '/metrics' }); // the read resets the delay histogram
+    await new Promise((r) => setTimeout(r, EVENT_LOOP_SAMPLE_MS * 3.5));
+    const text = (await a.inject({ url: '/metrics' })).body;
+    const gauge = (name: string) =>
+      Number(
+        new RegExp(`nodejs_eventloop_lag_${name}_seconds\\{[^}]*\\} ([\\d.e+-]+)`).exec(text)?.[1],
+      );
+    // Node records the time between samples: never shorter than the interval asked for.
+    expect(gauge('min')).toBeGreaterThanOrEqual((EVENT_LOOP_SAMPLE_MS * 0.9) / 1000);
+    expect(gauge('max')).toBeGreaterThanOrEqual(gauge('min'));
   });
 });

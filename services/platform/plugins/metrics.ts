@@ -25,6 +25,14 @@ export interface MetricsOptions {
   instance: string;
 }
 
+/**
+ * How often the event-loop delay monitor samples (ms). prom-client's default, 10 ms, wakes
+ * every process 100 times a second whether it has work or not: measured here, 6.7 ms of CPU a
+ * second per idle process, against 2.3 ms at 100 ms; on a loaded machine each wake-up also
+ * preempts a process that had work. A stall still shows: it delays the sample that is due.
+ */
+export const EVENT_LOOP_SAMPLE_MS = 100;
+
 /** Latency buckets in seconds, dense below 50 ms where our services live. */
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -36,7 +44,10 @@ export const metricsPlugin = fp<MetricsOptions>(
   async (app, opts) => {
     const registry = new Registry();
     registry.setDefaultLabels({ service: opts.service, instance: opts.instance });
-    collectDefaultMetrics({ register: registry });
+    collectDefaultMetrics({
+      register: registry,
+      eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS,
+    });
 
     const get = (name: string) => registry.getSingleMetric(name);
     const metrics: Metrics = {
