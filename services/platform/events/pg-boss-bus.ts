@@ -1,6 +1,7 @@
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { catalog, SERVICE_NAMES, type EventTopic, type ServiceName } from '../../catalog.js';
+import { createPreparedDb } from './prepared-db.js';
 import type { EventBus, EventEnvelope, EventHandler } from './types.js';
 
 export interface PgBossBusOptions {
@@ -95,10 +96,14 @@ export function catalogConsumersOf(topic: EventTopic): ServiceName[] {
  */
 export function createPgBossBus(opts: PgBossBusOptions): EventBus {
   const consumersOf = opts.consumersOf ?? catalogConsumersOf;
-  const boss = new PgBoss({
+  const db = createPreparedDb({
     connectionString: opts.connectionString,
-    application_name: `${opts.service}-bus`,
+    applicationName: `${opts.service}-bus`,
     max: opts.poolMax ?? 4,
+    onError: (err) => opts.onError?.(err),
+  });
+  const boss = new PgBoss({
+    db,
     schedule: false,
     maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 5,
     // pg-boss keeps completed jobs in its job table for 12 hours by default, and every
@@ -210,7 +215,12 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
     },
 
     async stop() {
-      await boss.stop({ graceful: true, timeout: 5_000, wait: true });
+      try {
+        await boss.stop({ graceful: true, timeout: 5_000, wait: true });
+      } finally {
+        // pg-boss closes only a database it opened itself.
+        await db.close();
+      }
     },
   };
 }
