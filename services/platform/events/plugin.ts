@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
-import type { WriteTx } from '../transaction.js';
+import { Transaction, type WriteTx } from '../transaction.js';
 import { catalog, type EventTopic, type ServiceName } from '../../catalog.js';
 import { applyAllOnce, applyOnce } from './inbox.js';
+import { wroteEvents } from './outbox.js';
 import { pruneEventTables, type PruneResult, type Retention } from './housekeeping.js';
 import { createPgBossBus } from './pg-boss-bus.js';
 import { createRelay, type Relay } from './relay.js';
@@ -150,8 +151,28 @@ export const eventsPlugin = fp<EventsPluginOptions>(
 
     for (const topic of consumes) {
       const handler = handlers[topic]!;
-      const effect = typeof handler === 'function' ? handler : handler.apply;
-      const effectAll = typeof handler === 'function' ? undefined : handler.applyAll;
+      const apply = typeof handler === 'function' ? handler : handler.apply;
+      const applyAll = typeof handler === 'function' ? undefined : handler.applyAll;
+      // An effect that writes events of its own (trading turns ExecutionReported into
+      // OrderFilled) nudges the relay once its transaction has committed, as requests do.
+      let wrote = false;
+      const noteEvents = (tx: WriteTx) => {
+        if (tx instanceof Transaction && wroteEvents(tx)) wrote = true;
+      };
+      const effect: EventEffect = async (tx, event) => {
+        await apply(tx, event);
+        noteEvents(tx);
+      };
+      const effectAll =
+        applyAll &&
+        (async (tx: WriteTx, events: readonly EventEnvelope[]) => {
+          await applyAll(tx, events);
+          noteEvents(tx);
+        });
+      const nudgeIfWrote = () => {
+        if (wrote) relay?.nudge();
+        wrote = false;
+      };
       // A set-based effect takes a whole fetch in a couple of round trips. Effects applied one
       // by one go in chunks instead: an effect may lock a row the service's requests need, and
       // a long transaction would make them wait.
@@ -162,6 +183,7 @@ export const eventsPlugin = fp<EventsPluginOptions>(
           const result = await applyOnce(app.pg, service, event.id, (client) =>
             effect(client, event),
           );
+          nudgeIfWrote();
           consumed.inc({ topic, result });
         },
         {
@@ -171,6 +193,7 @@ export const eventsPlugin = fp<EventsPluginOptions>(
             for (let i = 0; i < events.length; i += perTransaction) {
               const chunk = events.slice(i, i + perTransaction);
               const r = await applyAllOnce(app.pg, service, chunk, effect, effectAll);
+              nudgeIfWrote();
               consumed.inc({ topic, result: 'applied' }, r.applied);
               consumed.inc({ topic, result: 'duplicate' }, r.duplicate);
             }

@@ -5,7 +5,7 @@ import type { EventBus, EventEnvelope } from './types.js';
 export interface RelayMetrics {
   published(topic: EventTopic, count: number): void;
   failed(): void;
-  /** Age in seconds of the oldest unpublished row (0 when none). */
+  /** Age in seconds of the oldest unpublished row a poll found (0 when none), every poll. */
   lag(seconds: number): void;
 }
 
@@ -14,7 +14,11 @@ export interface RelayOptions {
   readonly bus: EventBus;
   readonly source: ServiceName;
   readonly batchSize?: number;
-  /** Poll interval while the outbox is empty (a nudge publishes sooner). */
+  /**
+   * Poll interval while the outbox is empty. Every commit that writes events nudges the relay
+   * of its process (requests and event consumers alike), so the poll only finds rows whose
+   * nudge was lost: a relay that crashed before marking its batch, or one that backed off.
+   */
   readonly idleMs?: number;
   /** Backoff after a failure doubles from idleMs up to this. */
   readonly maxBackoffMs?: number;
@@ -41,6 +45,8 @@ interface OutboxRow {
   key: string | null;
   payload: Record<string, unknown>;
   created_at: Date;
+  /** Seconds since the row was written (by the database's clock). */
+  age: number;
 }
 
 /**
@@ -52,14 +58,13 @@ interface OutboxRow {
  */
 export function createRelay(opts: RelayOptions): Relay {
   const batchSize = opts.batchSize ?? 200;
-  const idleMs = opts.idleMs ?? 250;
+  const idleMs = opts.idleMs ?? 1000;
   const maxBackoffMs = opts.maxBackoffMs ?? 10_000;
   let running: Promise<void> | undefined;
   let stopped = false;
   let wake: (() => void) | undefined;
   // A nudge that arrives while a batch is in flight must not be lost.
   let nudged = false;
-  let lastLagAt = 0;
 
   async function publishBatch(): Promise<number> {
     const client = await opts.pool.connect();
@@ -71,13 +76,18 @@ export function createRelay(opts: RelayOptions): Relay {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
-        `SELECT id, topic, key, payload, created_at FROM outbox
+        `SELECT id, topic, key, payload, created_at,
+                EXTRACT(EPOCH FROM now() - created_at)::float8 AS age
+           FROM outbox
           WHERE published_at IS NULL
           ORDER BY created_at, id
           LIMIT $1
           FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
+      // The lag metric comes from the batch itself (its first row is the oldest this relay
+      // can take), so an idle relay costs one query per poll, not a second one for the lag.
+      opts.metrics?.lag(Math.max(0, rows[0]?.age ?? 0));
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;
@@ -156,10 +166,6 @@ export function createRelay(opts: RelayOptions): Relay {
         failures += 1;
         opts.metrics?.failed();
         opts.onError?.(err);
-      }
-      if (opts.metrics && Date.now() - lastLagAt >= 1000) {
-        lastLagAt = Date.now();
-        await lagSeconds().then(opts.metrics.lag, () => {});
       }
       if (stopped) break;
       if (failures > 0) await sleep(Math.min(maxBackoffMs, idleMs * 2 ** failures), false);
