@@ -3,6 +3,7 @@ import { renderTable } from '../../cli/lib/output/table.js';
 import type { BenchResult, ScenarioResult } from './run-bench.js';
 import type { RunStats } from './run-stats.js';
 import { describeDrain } from './bus-drain.js';
+import { describeCpu } from './run-scenario.js';
 
 const HEADERS = [
   'target',
@@ -57,6 +58,8 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
   // A refusal came with a 2xx status: say what it was, or the throughput reads as good work.
   for (const r of shown.filter((r) => r.refused > 0))
     lines.push(c.yellow(`  ${describeRefusals(r)}`));
+  for (const r of shown.filter((r) => r.cpuMsPerResponse !== undefined))
+    lines.push(`  CPU on ${r.target}: ${describeCpu(r.cpuMsPerResponse!)}`);
   if (s.runs.length > 1) {
     const refused = s.runs.some((r) => r.refused > 0)
       ? `, refused: ${s.runs.map((r) => r.refused).join(', ')}`

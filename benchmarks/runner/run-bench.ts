@@ -7,6 +7,7 @@ import { compareWithBaseline, type BaselineComparison, type LoadShape } from './
 import { baselineFile, readBaseline, writeBaseline } from './baseline-store.js';
 import { checkOrderRate, checkRateLimit, createBenchUser, ensureOrders } from './bench-user.js';
 import { loadAverageNow } from './load-average.js';
+import { platformProbes, readCpuTimes } from './process-cpu.js';
 import { drainBus } from './bus-drain.js';
 import { readEvents } from '../../cli/lib/runtime/local/bus-view.js';
 import { runScenario, type ScenarioRuns } from './run-scenario.js';
@@ -139,6 +140,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     await checkOrderRate(gateway, first);
   }
 
+  const probes = platformProbes(state);
   const results: ScenarioResult[] = [];
   for (const s of chosen) {
     for (const user of s.seedOrders ? users.slice(0, s.users ?? 1) : []) {
@@ -148,6 +150,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       rate: o.rate,
       repeat: o.repeat,
       progress: o.progress,
+      cpuTimes: () => readCpuTimes(probes),
       // The bus is read as `alphintra status` reads it.
       ...(s.placesOrders === true && {
         drainBus: () => drainBus(() => readEvents(state, o.paths)),

@@ -37,6 +37,12 @@ export interface RunStats {
   readonly statusCounts: Readonly<Record<string, number>>;
   /** os.loadavg() (1, 5, 15 min) just before and just after the run: the machine is shared. */
   readonly loadAverage: { readonly before: readonly number[]; readonly after: readonly number[] };
+  /**
+   * CPU time per response (ms) of each platform process group over the run (local platform
+   * only; see process-cpu.ts): what a request costs, which throughput on a shared machine
+   * hides. The load generator is not among them.
+   */
+  readonly cpuMsPerResponse?: Readonly<Record<string, number>>;
 }
 
 /**

@@ -1,0 +1,107 @@
+import { readdir, readFile } from 'node:fs/promises';
+import type { RuntimeState } from '../../cli/lib/runtime/local/state.js';
+
+/**
+ * Linux reports process CPU time in clock ticks of USER_HZ, which is 100 on every
+ * architecture Linux supports (sysconf(_SC_CLK_TCK)); a tick is 10 ms.
+ */
+const MS_PER_TICK = 10;
+
+/** A process whose CPU time a run is charged with, under a name (a service, `postgres`). */
+export interface CpuProbe {
+  readonly name: string;
+  readonly pid: number;
+  /**
+   * Count its children as well: PostgreSQL runs a process per connection under the
+   * postmaster, and the time of children that already exited is in the postmaster's own
+   * counters for reaped children.
+   */
+  readonly withChildren?: boolean;
+}
+
+/** CPU time (user + system, ms) by probe name at one moment. */
+export type CpuTimes = ReadonlyMap<string, number>;
+
+interface ProcStat {
+  readonly ppid: number;
+  /** utime + stime */
+  readonly own: number;
+  /** cutime + cstime: children that exited and were waited for */
+  readonly reaped: number;
+}
+
+/** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses. */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const n = (i: number) => Number(f[i]);
+  if (f.length < 15 || [1, 11, 12, 13, 14].some((i) => !Number.isFinite(n(i)))) return undefined;
+  return { ppid: n(1), own: n(11) + n(12), reaped: n(13) + n(14) };
+}
+
+async function statOf(procRoot: string, pid: number): Promise<ProcStat | undefined> {
+  const text = await readFile(`${procRoot}/${pid}/stat`, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseProcStat(text);
+}
+
+/**
+ * Reads the probes' CPU time. A process that is gone counts nothing; its name is still
+ * listed, so that a run can tell "no CPU" from "not measured".
+ */
+export async function readCpuTimes(
+  probes: readonly CpuProbe[],
+  procRoot = '/proc',
+): Promise<CpuTimes> {
+  const times = new Map<string, number>();
+  const parents = new Map(probes.filter((p) => p.withChildren).map((p) => [p.pid, p.name]));
+  const add = (name: string, ticks: number) =>
+    times.set(name, (times.get(name) ?? 0) + ticks * MS_PER_TICK);
+  for (const p of probes) {
+    const s = await statOf(procRoot, p.pid);
+    add(p.name, s ? s.own + (p.withChildren ? s.reaped : 0) : 0);
+  }
+  if (parents.size > 0) {
+    const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((d) =>
+      /^\d+$/.test(d),
+    );
+    for (const pid of pids) {
+      const s = await statOf(procRoot, Number(pid));
+      const parent = s && parents.get(s.ppid);
+      if (parent !== undefined) add(parent, s!.own);
+    }
+  }
+  return times;
+}
+
+/**
+ * CPU milliseconds per response of each named process group between two readings, rounded
+ * to the microsecond. A negative difference (a process restarted in between) counts as 0.
+ */
+export function cpuPerRequest(
+  before: CpuTimes,
+  after: CpuTimes,
+  responses: number,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (responses <= 0) return out;
+  for (const [name, ms] of after) {
+    const used = Math.max(0, ms - (before.get(name) ?? 0));
+    out[name] = Math.round((used / responses) * 1000) / 1000;
+  }
+  return out;
+}
+
+/**
+ * The processes of a local platform: each running service instance under its service's
+ * name (instances of one service add up) and, when PostgreSQL is embedded, the postmaster
+ * with its backends. An external PostgreSQL is not on this machine's books, so it is left
+ * out rather than guessed.
+ */
+export function platformProbes(state: RuntimeState): CpuProbe[] {
+  const probes: CpuProbe[] = state.instances
+    .filter((i) => i.pid !== null)
+    .map((i) => ({ name: i.service, pid: i.pid! }));
+  if (state.postgres?.kind === 'embedded' && state.postgres.pid !== undefined) {
+    probes.push({ name: 'postgres', pid: state.postgres.pid, withChildren: true });
+  }
+  return probes;
+}
