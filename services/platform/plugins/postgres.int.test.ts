@@ -12,10 +12,15 @@ import {
   type TestDatabase,
 } from '../../../test/support/database.js';
 import { loadMigrations, migrate } from '../migrate.js';
+import { statementName } from '../pipeline.js';
 import { healthPlugin } from './health.js';
 import { postgresPlugin } from './postgres.js';
 
-async function appWith(connectionString: string, migrationsDir?: string): Promise<FastifyInstance> {
+async function appWith(
+  connectionString: string,
+  migrationsDir?: string,
+  poolMax?: number,
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.register(
     fp(async (i) => void i.decorate('config', { SERVICE_NAME: 'test', PORT: 0 } as KitConfig), {
@@ -23,7 +28,11 @@ async function appWith(connectionString: string, migrationsDir?: string): Promis
     }),
   );
   app.register(healthPlugin, { checkTimeoutMs: 1500 });
-  app.register(postgresPlugin, { connectionString, ...(migrationsDir ? { migrationsDir } : {}) });
+  app.register(postgresPlugin, {
+    connectionString,
+    ...(migrationsDir ? { migrationsDir } : {}),
+    ...(poolMax ? { poolMax } : {}),
+  });
   await app.ready();
   return app;
 }
@@ -54,6 +63,40 @@ describe.skipIf(!ADMIN_DATABASE_URL)('postgres plugin (real PostgreSQL)', () => 
     const again = await appWith(db.url, dir);
     expect(again.migrations.applied).toEqual([]);
     await again.close();
+  });
+
+  test('a parameterised pool query is prepared once per connection; others go as they are', async () => {
+    const app = await appWith(db.url, dir, 1);
+    try {
+      const text = 'SELECT price::text AS p FROM things WHERE id = $1';
+      const answers = await Promise.all([1, 2, 1, 2].map((id) => app.pg.query(text, [id])));
+      expect(answers.map((a) => a.rows[0].p)).toEqual([
+        '0.100000000000000000',
+        '0.200000000000000000',
+        '0.100000000000000000',
+        '0.200000000000000000',
+      ]);
+      // One connection: the pool's own queries show in its session's prepared statements.
+      const { rows } = await app.pg.query<{ statement: string }>(
+        'SELECT statement FROM pg_prepared_statements WHERE name = $1',
+        [statementName(text)],
+      );
+      expect(rows).toEqual([{ statement: text }]);
+      // Several statements without parameters still run as one text.
+      const both = (await app.pg.query('SELECT 1 AS a; SELECT 2 AS b')) as unknown as {
+        rows: unknown[];
+      }[];
+      expect(both.map((r) => r.rows)).toEqual([[{ a: 1 }], [{ b: 2 }]]);
+      // A callback still gets its answer.
+      const viaCallback = await new Promise((resolve, reject) =>
+        app.pg.query('SELECT $1::int AS n', [7], (err, res) =>
+          err ? reject(err) : resolve(res.rows),
+        ),
+      );
+      expect(viaCallback).toEqual([{ n: 7 }]);
+    } finally {
+      await app.close();
+    }
   });
 
   test('concurrent starters apply each migration exactly once', async () => {
