@@ -22,6 +22,7 @@ import {
   startFakeUpstreams,
   type FakeUpstreams,
 } from './testing/fake-upstreams.js';
+import { until } from '../../test/support/until.js';
 
 function parseOrderRequestOrThrow(body: unknown) {
   const parsed = parseOrderRequest(body);
@@ -33,16 +34,6 @@ const identity = createTestIdentity();
 const alice = { id: `alice-${randomUUID()}` };
 const bob = { id: `bob-${randomUUID()}` };
 const auth = (user: { id: string }) => ({ authorization: `Bearer ${identity.accessToken(user)}` });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!ADMIN_DATABASE_URL)(
   'trading orders (real PostgreSQL, fake risk and broker)',

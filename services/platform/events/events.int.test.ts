@@ -14,6 +14,7 @@ import { pruneEventTables } from './housekeeping.js';
 import { createPgBossBus, withQueueCreationLock } from './pg-boss-bus.js';
 import { createRelay } from './relay.js';
 import type { EventBus, EventEnvelope } from './types.js';
+import { until } from '../../../test/support/until.js';
 
 // The producer's tables, exactly as every service's migration declares them.
 const SCHEMA = `
@@ -25,16 +26,6 @@ CREATE TABLE processed_events (
   consumer text NOT NULL, event_id uuid NOT NULL,
   processed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (consumer, event_id));
 CREATE TABLE effects (event_id uuid NOT NULL, consumer text NOT NULL);`;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Records what was published; a delay widens the window in which relays could collide. */
 function recordingBus(delayMs: number): EventBus & { ids: string[] } {

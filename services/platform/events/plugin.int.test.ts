@@ -16,16 +16,7 @@ import { queueAll } from './outbox.js';
 import { createPgBossBus } from './pg-boss-bus.js';
 import { eventsPlugin } from './plugin.js';
 import type { EventBus, EventEnvelope } from './types.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from '../../../test/support/until.js';
 
 describe.skipIf(!ADMIN_DATABASE_URL)('the events plugin (real PostgreSQL, pg-boss)', () => {
   let db: TestDatabase;
