@@ -33,14 +33,32 @@ export function statementName(text: string): string | undefined {
   return name;
 }
 
-/**
- * A query config for `pool.query` that prepares the statement once per connection under its
- * statementName (pg then skips parse and plan on later runs), for hot single statements
- * outside a transaction.
- */
-export function prepared(text: string, values: readonly unknown[]): pg.QueryConfig {
+/** A query config that prepares the statement once per connection under its statementName. */
+function prepared(text: string, values: readonly unknown[]): pg.QueryConfig {
   const name = statementName(text);
   return { text, values: [...values], ...(name !== undefined && { name }) };
+}
+
+/**
+ * Makes `pool.query` prepare each parameterised statement once per connection, under the name
+ * `statementName` gives its text, as transactions already do: PostgreSQL then skips parsing
+ * and analysis on later runs, and planning too once its plan cache finds a generic plan no
+ * worse than the custom ones. Reads outside a transaction (a profile, an order page) and
+ * pg-boss's statements paid all three on every call. A query without parameters may hold
+ * several statements (the simple protocol allows that, a prepared one does not) and goes as
+ * it is. Every service pool (plugins/postgres.ts) and the bus's pool (events/prepared-db.ts).
+ */
+export function prepareParameterisedQueries(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => {
+    const [text, values, callback] = args;
+    return typeof text === 'string' &&
+      Array.isArray(values) &&
+      values.length > 0 &&
+      callback === undefined
+      ? query(prepared(text, values))
+      : query(...args);
+  }) as typeof pool.query;
 }
 
 /** What a statement that failed earlier in the same pipeline gets: it never ran. */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { prepared } from '../pipeline.js';
+import { prepareParameterisedQueries } from '../pipeline.js';
 
 /** What pg-boss needs of a database it did not open itself (its `db` option). */
 export interface BossDb {
@@ -37,14 +37,11 @@ export function createPreparedDb(opts: PreparedDbOptions): PreparedDb {
     // Only prepared statements are affected: an unnamed one is always planned for its values.
     options: '-c plan_cache_mode=force_generic_plan',
   });
+  prepareParameterisedQueries(pool);
   pool.on('error', opts.onError);
 
   return {
-    async executeSql(text, values) {
-      return values === undefined || values.length === 0
-        ? pool.query(text)
-        : pool.query(prepared(text, values));
-    },
+    executeSql: (text, values) => pool.query(text, values),
     async close() {
       if (!pool.ending) await pool.end();
     },

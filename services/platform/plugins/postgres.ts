@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import pg from 'pg';
 import { loadMigrations, migrate, type MigrationResult } from '../migrate.js';
-import { prepared } from '../pipeline.js';
+import { prepareParameterisedQueries } from '../pipeline.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,27 +17,6 @@ export interface PostgresOptions {
   poolMax?: number;
   /** Server-side bound on any one statement, so a stuck query cannot hold a request forever. */
   statementTimeoutMs?: number;
-}
-
-/**
- * Makes `pool.query` prepare each parameterised statement once per connection, under the name
- * `statementName` gives its text, as transactions already do: PostgreSQL then skips parsing
- * and analysis on later runs, and planning too once its plan cache finds a generic plan no
- * worse than the custom ones. Reads outside a transaction (a profile, an order page) paid all
- * three on every request. A query without parameters may hold several statements (the simple
- * protocol allows that, a prepared statement does not) and goes as it is.
- */
-export function prepareParameterisedQueries(pool: pg.Pool): void {
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  pool.query = ((...args: unknown[]) => {
-    const [text, values, callback] = args;
-    return typeof text === 'string' &&
-      Array.isArray(values) &&
-      values.length > 0 &&
-      callback === undefined
-      ? query(prepared(text, values))
-      : query(...args);
-  }) as typeof pool.query;
 }
 
 /**

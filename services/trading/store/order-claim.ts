@@ -1,5 +1,4 @@
 import type { Tx } from '../../platform/transaction.js';
-import { prepared } from '../../platform/pipeline.js';
 import { settleAll, settledError, settleEachInTurn, type Settled } from '../../platform/batcher.js';
 import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
@@ -119,25 +118,23 @@ export async function claimOrders(
   const fresh = [...firsts.values()].map(newOrder);
   let created: Map<string, OrderRow>;
   try {
-    const { rows } = await pool.query<OrderRow>(
-      prepared(CLAIM, [
-        fresh.map((n) => n.id),
-        fresh.map((n) => n.input.userId),
-        fresh.map((n) => n.input.idempotencyKey),
-        fresh.map((n) => n.input.clientOrderId),
-        fresh.map((n) => n.input.requestHash),
-        fresh.map((n) => n.input.order.symbol),
-        fresh.map((n) => n.input.order.side),
-        fresh.map((n) => n.input.order.type),
-        fresh.map((n) => n.quantity),
-        fresh.map((n) => n.limitPrice),
-        fresh.map((n) => n.createdAt),
-        fresh.map((n) => n.audit.seq),
-        fresh.map((n) => n.audit.prevHash),
-        fresh.map((n) => n.audit.hash),
-        fresh.map((n) => JSON.stringify(n.audit.entry)),
-      ]),
-    );
+    const { rows } = await pool.query<OrderRow>(CLAIM, [
+      fresh.map((n) => n.id),
+      fresh.map((n) => n.input.userId),
+      fresh.map((n) => n.input.idempotencyKey),
+      fresh.map((n) => n.input.clientOrderId),
+      fresh.map((n) => n.input.requestHash),
+      fresh.map((n) => n.input.order.symbol),
+      fresh.map((n) => n.input.order.side),
+      fresh.map((n) => n.input.order.type),
+      fresh.map((n) => n.quantity),
+      fresh.map((n) => n.limitPrice),
+      fresh.map((n) => n.createdAt),
+      fresh.map((n) => n.audit.seq),
+      fresh.map((n) => n.audit.prevHash),
+      fresh.map((n) => n.audit.hash),
+      fresh.map((n) => JSON.stringify(n.audit.entry)),
+    ]);
     // Keyed by the request that created each row, so that its first request takes it below.
     const requestOf = new Map(fresh.map((n) => [n.id, requestKey(n.input)]));
     created = new Map(rows.map((r) => [requestOf.get(r.id)!, r]));

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { prepared } from '../../platform/pipeline.js';
 import type { Tx } from '../../platform/transaction.js';
 import type { OrderCursor } from '../domain/pagination.js';
 import { ORDER_COLUMNS, type OrderRow } from './order-row.js';
@@ -53,8 +52,7 @@ export async function listOwnOrders(
     last_id: string | null;
     last_at: string | null;
   }>(
-    prepared(
-      `WITH page AS (
+    `WITH page AS (
          SELECT id, view, created_at, row_number() OVER (ORDER BY created_at DESC, id DESC) AS n
            FROM orders WHERE ${where}
           ORDER BY created_at DESC, id DESC LIMIT $2)
@@ -64,8 +62,7 @@ export async function listOwnOrders(
               max(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                 FILTER (WHERE n = $2 - 1) AS last_at
          FROM page`,
-      params,
-    ),
+    params,
   );
   const { items, fetched, last_id, last_at } = rows[0]!;
   return {
