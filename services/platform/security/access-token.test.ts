@@ -201,7 +201,8 @@ describe('the verified-token cache', () => {
   test('a cached token is refused once its key is gone from the key set', async () => {
     const key = await createStaticKeySet(jwks).getKey(KID);
     let current: VerificationKey | undefined = key;
-    const v = cachedVerifier({ getKey: async (kid) => (kid === KID ? current : undefined) });
+    const lookup = (kid: string) => (kid === KID ? current : undefined);
+    const v = cachedVerifier({ getKey: async (kid) => lookup(kid), peekKey: lookup });
     const token = good();
     await expect(v.verify(token)).resolves.toMatchObject({ sub: 'user-1' });
     current = undefined;
@@ -215,11 +216,24 @@ describe('the verified-token cache', () => {
     };
     const replacement = await createStaticKeySet(otherJwks).getKey(KID);
     let current = key;
-    const v = cachedVerifier({ getKey: async () => current });
+    const v = cachedVerifier({ getKey: async () => current, peekKey: () => current });
     const token = good();
     await v.verify(token);
     current = replacement;
     await expect(v.verify(token)).rejects.toMatchObject({ code: 'ALP_AUTH_TOKEN_INVALID' });
+  });
+
+  test('peek answers only for a token verify accepted, and only while it stays valid', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const v = cachedVerifier();
+    const token = good({ exp: nowSec() + 60 });
+    expect(v.peek(token)).toBeUndefined();
+    const claims = await v.verify(token);
+    expect(v.peek(token)).toBe(claims);
+    for (const [, make] of attacks) expect(v.peek(make())).toBeUndefined();
+    vi.setSystemTime(Date.now() + 66_000);
+    expect(v.peek(token)).toBeUndefined();
+    await expect(v.verify(token)).rejects.toMatchObject({ code: 'ALP_AUTH_TOKEN_EXPIRED' });
   });
 
   test('claims handed out from the cache cannot be changed by a caller', async () => {

@@ -6,6 +6,7 @@ import { createAccessTokenVerifier } from './access-token.js';
 import { httpJwksFetcher } from './jwks-http.js';
 import { parseJwks } from './jwks.js';
 import { createJwksKeySet } from './key-set.js';
+import { until } from '../../../test/support/until.js';
 
 const k1 = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const k2 = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -120,6 +121,25 @@ describe('JWKS key set', () => {
     now.t += 1_000;
     expect((await set.getKey('a'))?.kid).toBe('a');
     expect(fetchJwks.calls).toBe(2);
+  });
+
+  test('peekKey answers from memory only, and starts the refresh of a stale set', async () => {
+    const now = clock();
+    const fetchJwks = counted([
+      { keys: [jwk(k1.publicKey, 'a')] },
+      { keys: [jwk(k1.publicKey, 'a'), jwk(k2.publicKey, 'b')] },
+    ]);
+    const set = createJwksKeySet({ fetchJwks, now, maxAgeMs: 60_000, minRefetchIntervalMs: 0 });
+    expect(set.peekKey('a')).toBeUndefined();
+    expect(fetchJwks.calls).toBe(0);
+    const a = await set.getKey('a');
+    expect(set.peekKey('a')).toBe(a);
+    expect(set.peekKey('b')).toBeUndefined();
+    expect(fetchJwks.calls).toBe(1);
+    now.t += 61_000;
+    expect(set.peekKey('a')?.kid).toBe('a');
+    expect(fetchJwks.calls).toBe(2);
+    await until('the refreshed set', async () => set.peekKey('b'));
   });
 
   test('a stale set is refreshed in the background and kept if the refresh fails', async () => {

@@ -5,6 +5,12 @@ import { parseJwks, type VerificationKey } from './jwks.js';
 export interface KeySource {
   /** The key with this kid, or undefined. Throws ALP_AUTH_KEYS_UNAVAILABLE when no key set could be loaded. */
   getKey(kid: string): Promise<VerificationKey | undefined>;
+  /**
+   * The key with this kid in the set already in memory, without waiting for anything:
+   * undefined when no set is loaded or the kid is not in it (then ask `getKey`, which may
+   * fetch). A hot path's shortcut, never a different answer: what it returns, `getKey` would.
+   */
+  peekKey(kid: string): VerificationKey | undefined;
 }
 
 /** Returns the parsed JSON of the JWKS document; injected so tests can count calls. */
@@ -60,6 +66,13 @@ export function createJwksKeySet(opts: JwksKeySetOptions): JwksKeySet {
     return inFlight;
   }
 
+  /** A set past its age is refreshed in the background; meanwhile it keeps answering. */
+  function refreshIfStale(): void {
+    if (now() - loadedAt > maxAge && now() - lastAttemptAt >= minRefetch) {
+      refresh().catch(() => undefined);
+    }
+  }
+
   async function getKey(kid: string): Promise<VerificationKey | undefined> {
     if (!keys) {
       if (!inFlight && now() - lastAttemptAt < failureBackoff) {
@@ -70,9 +83,8 @@ export function createJwksKeySet(opts: JwksKeySetOptions): JwksKeySet {
       } catch (err) {
         throw authError('ALP_AUTH_KEYS_UNAVAILABLE', `JWKS fetch failed: ${String(err)}`);
       }
-    } else if (now() - loadedAt > maxAge && now() - lastAttemptAt >= minRefetch) {
-      // Stale but usable: keep answering from the old set while the new one loads.
-      refresh().catch(() => undefined);
+    } else {
+      refreshIfStale();
     }
     const found = keys?.get(kid);
     if (found || now() - lastAttemptAt < minRefetch) return found;
@@ -83,6 +95,11 @@ export function createJwksKeySet(opts: JwksKeySetOptions): JwksKeySet {
 
   return {
     getKey,
+    peekKey(kid) {
+      if (!keys) return undefined;
+      refreshIfStale();
+      return keys.get(kid);
+    },
     refresh,
     get fetchCount() {
       return fetchCount;
@@ -93,5 +110,5 @@ export function createJwksKeySet(opts: JwksKeySetOptions): JwksKeySet {
 /** A fixed key set (the auth service verifying its own tokens, tests). */
 export function createStaticKeySet(jwks: unknown): KeySource {
   const keys = parseJwks(jwks);
-  return { getKey: (kid) => Promise.resolve(keys.get(kid)) };
+  return { getKey: (kid) => Promise.resolve(keys.get(kid)), peekKey: (kid) => keys.get(kid) };
 }

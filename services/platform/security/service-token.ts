@@ -1,5 +1,5 @@
 import { authError } from './errors.js';
-import { createJwtVerifier } from './jwt-verify.js';
+import { createJwtVerifier, type Claims } from './jwt-verify.js';
 import type { KeySource } from './key-set.js';
 
 /*
@@ -39,27 +39,35 @@ export interface ServiceTokenVerifier {
   verify(token: string | undefined): Promise<ServiceCaller>;
 }
 
+function serviceCaller({ sub, jti, exp }: Claims): ServiceCaller {
+  if (typeof sub !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') {
+    throw authError('ALP_AUTH_TOKEN_INVALID', 'sub/jti/exp malformed');
+  }
+  return Object.freeze({ service: sub, jti, exp });
+}
+
 export function createServiceTokenVerifier(
   opts: ServiceTokenVerifierOptions,
 ): ServiceTokenVerifier {
-  const verifyJwt = createJwtVerifier(opts.keys, {
-    typ: 'svc+jwt',
-    issuer: opts.issuer,
-    audience: opts.audience,
-    ...(opts.clockToleranceSec !== undefined && { clockToleranceSec: opts.clockToleranceSec }),
-  });
+  const jwt = createJwtVerifier(
+    opts.keys,
+    {
+      typ: 'svc+jwt',
+      issuer: opts.issuer,
+      audience: opts.audience,
+      ...(opts.clockToleranceSec !== undefined && { clockToleranceSec: opts.clockToleranceSec }),
+    },
+    serviceCaller,
+  );
   const allowed = opts.allowedCallers ? new Set(opts.allowedCallers) : undefined;
   return {
     async verify(token) {
       if (!token) throw authError('ALP_AUTH_TOKEN_MISSING', 'no service token');
-      const { sub, jti, exp } = await verifyJwt(token);
-      if (typeof sub !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') {
-        throw authError('ALP_AUTH_TOKEN_INVALID', 'sub/jti/exp malformed');
+      const caller = jwt.peek(token) ?? (await jwt.verify(token));
+      if (allowed && !allowed.has(caller.service)) {
+        throw authError('ALP_AUTH_CALLER_FORBIDDEN', `caller ${caller.service} not allowed`);
       }
-      if (allowed && !allowed.has(sub)) {
-        throw authError('ALP_AUTH_CALLER_FORBIDDEN', `caller ${sub} not allowed`);
-      }
-      return { service: sub, jti, exp };
+      return caller;
     },
   };
 }
