@@ -101,9 +101,9 @@ export const healthPlugin = fp<HealthOptions>(
     app.decorate('health', health);
     // While draining, every response closes its connection, so keep-alive clients of an
     // in-flight request let go and the server can finish closing inside its budget.
-    app.addHook('onSend', async (_request, reply, payload) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (draining) reply.header('connection', 'close');
-      return payload;
+      done(null, payload);
     });
 
     const logLevel = 'warn' as const;

@@ -78,13 +78,14 @@ export const metricsPlugin = fp<MetricsOptions>(
       'HTTP request duration by method, route template and status code',
       ['method', 'route', 'status_code'],
     );
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       // The route template, never the raw URL, so ids do not explode label cardinality.
       const route = request.routeOptions.url ?? 'unmatched';
       http.observe(
         { method: request.method, route, status_code: String(reply.statusCode) },
         reply.elapsedTime / 1000,
       );
+      done();
     });
 
     app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
