@@ -1,4 +1,4 @@
-import type { RateLimitStore } from './rate-limit-store.js';
+import type { Hit, RateLimitStore } from './rate-limit-store.js';
 
 export interface MemoryStoreOptions {
   readonly now?: () => number;
@@ -9,12 +9,12 @@ export interface MemoryStoreOptions {
 /** In-process fixed windows: exact for one gateway instance, per instance when there are several. */
 export function createMemoryRateLimitStore(
   opts: MemoryStoreOptions = {},
-): RateLimitStore & { readonly size: number } {
+): RateLimitStore & { hit(key: string, windowMs: number): Hit; readonly size: number } {
   const now = opts.now ?? Date.now;
   const sweepAbove = opts.sweepAbove ?? 10_000;
   const windows = new Map<string, { count: number; resetAt: number }>();
   return {
-    async hit(key, windowMs) {
+    hit(key, windowMs) {
       const t = now();
       if (windows.size > sweepAbove) {
         for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);

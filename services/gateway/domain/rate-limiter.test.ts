@@ -8,6 +8,16 @@ function clock() {
 }
 
 describe('rate limiter (in-process store)', () => {
+  test('answers at once, not with a promise (it runs on every request)', () => {
+    const limiter = createRateLimiter({
+      store: createMemoryRateLimitStore(),
+      limit: 1,
+      windowMs: 60_000,
+    });
+    expect(limiter.consume('k')).toMatchObject({ allowed: true });
+    expect(limiter.consume('k')).toMatchObject({ allowed: false, retryAfterSec: 60 });
+  });
+
   test('exactly the limit passes, the next is refused with Retry-After', async () => {
     const c = clock();
     const limiter = createRateLimiter({

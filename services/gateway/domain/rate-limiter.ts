@@ -1,5 +1,5 @@
 import { createMemoryRateLimitStore } from './memory-rate-limit-store.js';
-import type { RateLimitStore } from './rate-limit-store.js';
+import type { Hit, RateLimitStore } from './rate-limit-store.js';
 
 /*
  * When the shared store (Redis) fails, the limiter falls back to an in-process store and
@@ -33,34 +33,44 @@ export interface RateLimiterOptions {
 }
 
 export interface RateLimiter {
-  consume(key: string): Promise<RateLimitResult>;
+  /** At once with the in-process store; a promise with Redis (or while falling back from it). */
+  consume(key: string): RateLimitResult | Promise<RateLimitResult>;
 }
 
 export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   if (!Number.isInteger(opts.limit) || opts.limit < 1)
     throw new Error('limit must be a positive integer');
   const fallback = opts.fallback ?? createMemoryRateLimitStore();
+
+  function result(hit: Hit, store: RateLimitResult['store']): RateLimitResult {
+    const resetSec = Math.max(1, Math.ceil(hit.resetInMs / 1000));
+    const allowed = hit.count <= opts.limit;
+    const remaining = Math.max(0, opts.limit - hit.count);
+    return allowed
+      ? { allowed, limit: opts.limit, remaining, resetSec, store }
+      : { allowed, limit: opts.limit, remaining, resetSec, retryAfterSec: resetSec, store };
+  }
+
+  async function fromFallback(key: string, err: unknown): Promise<RateLimitResult> {
+    opts.onStoreError?.(err);
+    return result(await fallback.hit(key, opts.windowMs), 'fallback');
+  }
+
   return {
-    async consume(key) {
-      let store: RateLimitResult['store'] = 'primary';
-      let hit: { count: number; resetInMs: number };
+    consume(key) {
+      let hit: Hit | Promise<Hit>;
       try {
-        hit = await opts.store.hit(key, opts.windowMs);
+        hit = opts.store.hit(key, opts.windowMs);
       } catch (err) {
-        opts.onStoreError?.(err);
-        store = 'fallback';
-        hit = await fallback.hit(key, opts.windowMs);
+        return fromFallback(key, err);
       }
-      const resetSec = Math.max(1, Math.ceil(hit.resetInMs / 1000));
-      const allowed = hit.count <= opts.limit;
-      return {
-        allowed,
-        limit: opts.limit,
-        remaining: Math.max(0, opts.limit - hit.count),
-        resetSec,
-        ...(allowed ? {} : { retryAfterSec: resetSec }),
-        store,
-      };
+      if (hit instanceof Promise) {
+        return hit.then(
+          (h) => result(h, 'primary'),
+          (err: unknown) => fromFallback(key, err),
+        );
+      }
+      return result(hit, 'primary');
     },
   };
 }
@@ -76,10 +86,11 @@ export function rateLimitKey(req: { verifiedSubject?: string | undefined; ip: st
 
 /** The response headers for a result (lower-case names). */
 export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
-  return {
+  const headers: Record<string, string> = {
     'x-ratelimit-limit': String(r.limit),
     'x-ratelimit-remaining': String(r.remaining),
     'x-ratelimit-reset': String(r.resetSec),
-    ...(r.retryAfterSec === undefined ? {} : { 'retry-after': String(r.retryAfterSec) }),
   };
+  if (r.retryAfterSec !== undefined) headers['retry-after'] = String(r.retryAfterSec);
+  return headers;
 }

@@ -1,25 +1,49 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { gatewayError } from '../domain/errors.js';
-import { rateLimitHeaders, rateLimitKey, type RateLimiter } from '../domain/rate-limiter.js';
+import {
+  rateLimitHeaders,
+  rateLimitKey,
+  type RateLimiter,
+  type RateLimitResult,
+} from '../domain/rate-limiter.js';
 import { sendEdgeProblem } from './edge-problem.js';
 
 /**
  * Runs after authentication, so the key is the verified subject (or the client IP when
- * anonymous), and before the body is read, so a refused client costs no buffering.
+ * anonymous), and before the body is read, so a refused client costs no buffering. Callback
+ * style: with the in-process store the whole check happens without a promise.
  */
-export function rateLimitHook(limiter: RateLimiter, onRejected: (kind: 'user' | 'ip') => void) {
-  return async function rateLimit(request: FastifyRequest, reply: FastifyReply) {
+export function rateLimitHook(
+  limiter: RateLimiter,
+  onRejected: (kind: 'user' | 'ip') => void,
+): onRequestHookHandler {
+  return function rateLimit(request, reply, done) {
     const subject = request.edge?.subject;
-    const result = await limiter.consume(
-      rateLimitKey({ verifiedSubject: subject, ip: request.ip }),
-    );
-    reply.headers(rateLimitHeaders(result));
-    if (result.allowed) return;
-    onRejected(subject ? 'user' : 'ip');
-    return sendEdgeProblem(
-      request,
-      reply,
-      gatewayError('ALP_GATEWAY_RATE_LIMITED', undefined, result.retryAfterSec),
-    );
+    const apply = (result: RateLimitResult) => {
+      if (answered(request, reply, result, subject, onRejected)) return;
+      done();
+    };
+    const result = limiter.consume(rateLimitKey({ verifiedSubject: subject, ip: request.ip }));
+    if (result instanceof Promise) result.then(apply, done);
+    else apply(result);
   };
+}
+
+/** Sets the x-ratelimit-* headers; answers 429 (and returns true) when the request is refused. */
+function answered(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: RateLimitResult,
+  subject: string | undefined,
+  onRejected: (kind: 'user' | 'ip') => void,
+): boolean {
+  reply.headers(rateLimitHeaders(result));
+  if (result.allowed) return false;
+  onRejected(subject ? 'user' : 'ip');
+  sendEdgeProblem(
+    request,
+    reply,
+    gatewayError('ALP_GATEWAY_RATE_LIMITED', undefined, result.retryAfterSec),
+  );
+  return true;
 }
