@@ -281,6 +281,8 @@ describe('CORS and security headers', () => {
       headers: { ...bearer(), origin: 'https://evil.example' },
     });
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(res.headers.vary).toBe('Origin');
   });
 
   test('preflight from an allowed origin is answered at the edge without a token', async () => {
@@ -297,7 +299,23 @@ describe('CORS and security headers', () => {
     expect(res.statusCode).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(origin);
     expect(res.headers['access-control-allow-methods']).toContain('POST');
+    expect(res.headers['access-control-allow-headers']).toBe('authorization,content-type');
+    expect(res.headers['access-control-allow-credentials']).toBe('true');
+    expect(res.headers['access-control-max-age']).toBe('600');
+    expect(res.headers.vary).toContain('Origin');
     expect(hitsOf('trading').length).toBe(before);
+  });
+
+  test('a preflight from an unknown origin gets 204 and no grant', async () => {
+    const res = await gw.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/orders',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers['access-control-allow-methods']).toBeUndefined();
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
   });
 
   test('a bare OPTIONS is answered at the edge too (204, no CORS grant, not forwarded)', async () => {
@@ -319,8 +337,12 @@ describe('CORS and security headers', () => {
     ]) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
-      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
-      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
     }
   });
 });

@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Agent, type Dispatcher } from 'undici';
 import { services } from '../../catalog.js';
@@ -18,6 +17,7 @@ import { createRedisRateLimitStore } from '../domain/redis-rate-limit-store.js';
 import { buildRouteTable } from '../domain/route-table.js';
 import { authenticateHook } from './authenticate.js';
 import { parseCorsOrigins } from './cors-origins.js';
+import { corsHook } from './cors.js';
 import './edge-context.js';
 import { isEdgeError, sendEdgeProblem } from './edge-problem.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
@@ -53,9 +53,6 @@ const EXPOSED = [
   'retry-after',
 ];
 
-/** Answers up to this size are buffered rather than streamed to the client. */
-const BUFFERED_BODY_MAX = 64 * 1024;
-
 /** Fires when the client goes away before its response is complete. */
 function clientGone(reply: FastifyReply): CallSignal {
   const signal = new CallSignal();
@@ -68,8 +65,8 @@ function clientGone(reply: FastifyReply): CallSignal {
 /**
  * The edge: for each catalog route prefix, match → verify the token (unless public) → rate
  * limit → forward through discovery, the upstream's circuit breaker and the retry policy, and
- * send the answer back (small ones buffered, others streamed). CORS and helmet's default
- * security headers apply to every routed response.
+ * send the answer back (small ones buffered, others streamed). CORS and the API security
+ * headers (OWASP's set for APIs) apply to every routed response.
  */
 export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ config: Config }> {
   return async (app, { config }) => {
@@ -77,16 +74,10 @@ export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ conf
     const routed = [...new Set(table.routes.map((r) => r.service))];
     const origins = parseCorsOrigins(config.CORS_ORIGINS);
 
-    await app.register(cors, {
-      origin: origins.length > 0 ? origins : false,
-      credentials: true,
-      methods: METHODS,
-      exposedHeaders: EXPOSED,
-      maxAge: 600,
-      // Every OPTIONS is answered here (204, with CORS headers only for an allowed origin):
-      // strict mode would answer a bare OPTIONS with a text/plain 400 instead of problem+json.
-      strictPreflight: false,
-    });
+    app.addHook(
+      'onRequest',
+      corsHook({ origins, methods: METHODS, exposedHeaders: EXPOSED, maxAgeSec: 600 }),
+    );
     app.addHook('onRequest', securityHeadersHook);
 
     const choice = deps.resolver
@@ -158,14 +149,16 @@ export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ conf
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
     app.decorateRequest('edge', null);
-    app.addHook('onRequest', async (request, reply) => {
+    app.addHook('onRequest', (request, reply, done) => {
       const match = table.match(request.url);
       if (!match) {
         const path = request.url.split('?')[0]!;
         const { code, message } = new platformErrors.ALP_REQUEST_NOT_FOUND(request.method, path);
-        return sendEdgeProblem(request, reply, { code, statusCode: 404, message });
+        sendEdgeProblem(request, reply, { code, statusCode: 404, message });
+        return;
       }
       request.edge = { service: match.service, public: match.public, subject: undefined };
+      done();
     });
     app.addHook('onRequest', authenticateHook(verifier));
     app.addHook('onRequest', rateLimitHook(limiter, metrics.rateLimited));
@@ -190,17 +183,8 @@ export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ conf
                 },
                 signal,
               );
-              // A small answer of known length is read whole and sent in one write: piping
-              // the stream cost more (stream events, a corked writev) than the bytes themselves.
-              // Read before any upstream header is set, so a failed read answers a clean error.
-              const length = Number(res.headers['content-length']);
-              const small = length > 0 && length <= BUFFERED_BODY_MAX && request.method !== 'HEAD';
-              const bytes = small ? await res.body.bytes() : undefined;
               reply.code(res.statusCode).headers(clientResponseHeaders(res.headers));
-              if (bytes) {
-                return reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-              }
-              return reply.send(res.body);
+              return reply.send(res.body ?? res.stream);
             } catch (err) {
               if (signal.aborted) return reply; // nobody is listening any more
               if (!isEdgeError(err)) throw err;
