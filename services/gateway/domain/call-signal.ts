@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 
 /**
- * Tells one upstream call to stop: emits `abort` once, then keeps `aborted` and `reason`.
- * undici takes it as a request's `signal` (an EventEmitter with `aborted` and `reason`).
+ * Tells one upstream call to stop: emits `abort` once, then keeps `aborted` and `reason`
+ * (`callUpstream` aborts its dispatch on it).
  *
  * Not an AbortSignal because the gateway needs two per request (the client going away, the
  * breaker's call timeout), and on Node 20 reading `AbortController#signal` costs ~6 µs where

@@ -15,6 +15,7 @@ import {
   type RetryBudgetOptions,
 } from '../domain/retry-policy.js';
 import type { OutgoingHeaders } from './forward-headers.js';
+import { callUpstream, type UpstreamAnswer } from './upstream-call.js';
 
 export type BreakerSettings = Partial<Omit<CircuitBreakerOptions, 'name' | 'onStateChange'>>;
 
@@ -45,7 +46,11 @@ export interface UpstreamCallerOptions {
   /** One upstream attempt ended: `outcome` is the status code or the error code. */
   readonly onAttempt?: (service: string, method: string, outcome: string, seconds: number) => void;
   readonly onRetry?: (service: string, outcome: string) => void;
+  /** Answers of announced length up to this many bytes come whole (default 64 KiB). */
+  readonly bufferMax?: number;
 }
+
+const BUFFERED_BODY_MAX = 64 * 1024;
 
 interface Upstream {
   readonly breaker: CircuitBreaker;
@@ -56,14 +61,10 @@ interface Upstream {
 export interface UpstreamCaller {
   /**
    * Sends the request to an instance of `service` through its breaker, retrying idempotent
-   * requests on another instance within the budget. Resolves with the upstream response
-   * (body not yet read); rejects with an ALP_GATEWAY_* error.
+   * requests on another instance within the budget. Resolves with the upstream answer (a
+   * small one read whole, others streaming); rejects with an ALP_GATEWAY_* error.
    */
-  forward(
-    service: string,
-    req: ForwardRequest,
-    clientSignal?: CallSignal,
-  ): Promise<Dispatcher.ResponseData>;
+  forward(service: string, req: ForwardRequest, clientSignal?: CallSignal): Promise<UpstreamAnswer>;
   /** Breaker state per upstream (0 closed, 1 half-open, 2 open). */
   states(): [string, number][];
 }
@@ -98,13 +99,13 @@ export function createUpstreamCaller(opts: UpstreamCallerOptions): UpstreamCalle
   }
   for (const s of opts.services) upstream(s);
 
-  const isFailure = (r: Dispatcher.ResponseData) => r.statusCode >= 500;
+  const isFailure = (r: UpstreamAnswer) => r.statusCode >= 500;
 
   async function forward(
     service: string,
     req: ForwardRequest,
     clientSignal?: CallSignal,
-  ): Promise<Dispatcher.ResponseData> {
+  ): Promise<UpstreamAnswer> {
     const u = upstream(service);
     u.budget.recordRequest();
     for (let attempt = 1; ; attempt += 1) {
@@ -113,18 +114,22 @@ export function createUpstreamCaller(opts: UpstreamCallerOptions): UpstreamCalle
       const instance = opts.resolver.resolve(service);
       if (!instance) throw gatewayError('ALP_GATEWAY_UPSTREAM_UNAVAILABLE', service, 1);
       const started = performance.now();
-      let response: Dispatcher.ResponseData;
+      let response: UpstreamAnswer;
       try {
         response = await u.breaker.execute(
           (signal) =>
-            opts.dispatcher.request({
-              origin: instance.url,
-              path: req.path,
-              method: req.method as Dispatcher.HttpMethod,
-              headers: req.headers,
-              body: req.body ?? null,
+            callUpstream(
+              opts.dispatcher,
+              {
+                origin: instance.url,
+                path: req.path,
+                method: req.method,
+                headers: req.headers,
+                body: req.body ?? null,
+                bufferMax: opts.bufferMax ?? BUFFERED_BODY_MAX,
+              },
               signal,
-            }),
+            ),
           { isFailure, ...(clientSignal && { signal: clientSignal }) },
         );
       } catch (err) {
@@ -149,7 +154,7 @@ export function createUpstreamCaller(opts: UpstreamCallerOptions): UpstreamCalle
         const d = u.decide(req.method, attempt, { kind: 'response', status });
         if (d.retry) {
           opts.onRetry?.(service, String(status));
-          await response.body.dump();
+          response.stream?.destroy();
           await sleep(d.delayMs);
           continue;
         }
