@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { onRequestHookHandler } from 'fastify';
 import { gatewayError } from '../domain/errors.js';
 import {
   rateLimitHeaders,
@@ -20,30 +20,17 @@ export function rateLimitHook(
   return function rateLimit(request, reply, done) {
     const subject = request.edge?.subject;
     const apply = (result: RateLimitResult) => {
-      if (answered(request, reply, result, subject, onRejected)) return;
-      done();
+      reply.headers(rateLimitHeaders(result));
+      if (result.allowed) return done();
+      onRejected(subject ? 'user' : 'ip');
+      sendEdgeProblem(
+        request,
+        reply,
+        gatewayError('ALP_GATEWAY_RATE_LIMITED', undefined, result.retryAfterSec),
+      );
     };
     const result = limiter.consume(rateLimitKey({ verifiedSubject: subject, ip: request.ip }));
     if (result instanceof Promise) result.then(apply, done);
     else apply(result);
   };
-}
-
-/** Sets the x-ratelimit-* headers; answers 429 (and returns true) when the request is refused. */
-function answered(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  result: RateLimitResult,
-  subject: string | undefined,
-  onRejected: (kind: 'user' | 'ip') => void,
-): boolean {
-  reply.headers(rateLimitHeaders(result));
-  if (result.allowed) return false;
-  onRejected(subject ? 'user' : 'ip');
-  sendEdgeProblem(
-    request,
-    reply,
-    gatewayError('ALP_GATEWAY_RATE_LIMITED', undefined, result.retryAfterSec),
-  );
-  return true;
 }

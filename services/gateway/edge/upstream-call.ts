@@ -3,6 +3,8 @@ import { Readable } from 'node:stream';
 import { errors, type Dispatcher } from 'undici';
 import type { CallSignal } from '../domain/call-signal.js';
 
+const BUFFER_MAX_DEFAULT = 64 * 1024;
+
 /** An upstream's answer: a small one whole, any other as a stream. */
 export interface UpstreamAnswer {
   readonly statusCode: number;
@@ -19,8 +21,8 @@ export interface UpstreamCallOptions {
   readonly path: string;
   readonly headers: Record<string, string | string[]>;
   readonly body: Buffer | null;
-  /** Answers of announced length up to this many bytes are read whole before resolving. */
-  readonly bufferMax: number;
+  /** Answers of announced length up to this many bytes are read whole (default 64 KiB). */
+  readonly bufferMax?: number;
 }
 
 /**
@@ -63,7 +65,8 @@ export function callUpstream(
         statusCode = status;
         headers = responseHeaders;
         const length = Number(responseHeaders['content-length']);
-        if (opts.method !== 'HEAD' && length > 0 && length <= opts.bufferMax) {
+        const bufferMax = opts.bufferMax ?? BUFFER_MAX_DEFAULT;
+        if (opts.method !== 'HEAD' && length > 0 && length <= bufferMax) {
           chunks = [];
           return;
         }

@@ -46,11 +46,7 @@ export interface UpstreamCallerOptions {
   /** One upstream attempt ended: `outcome` is the status code or the error code. */
   readonly onAttempt?: (service: string, method: string, outcome: string, seconds: number) => void;
   readonly onRetry?: (service: string, outcome: string) => void;
-  /** Answers of announced length up to this many bytes come whole (default 64 KiB). */
-  readonly bufferMax?: number;
 }
-
-const BUFFERED_BODY_MAX = 64 * 1024;
 
 interface Upstream {
   readonly breaker: CircuitBreaker;
@@ -126,7 +122,6 @@ export function createUpstreamCaller(opts: UpstreamCallerOptions): UpstreamCalle
                 method: req.method,
                 headers: req.headers,
                 body: req.body ?? null,
-                bufferMax: opts.bufferMax ?? BUFFERED_BODY_MAX,
               },
               signal,
             ),

@@ -7,6 +7,7 @@ import {
   createJwksKeySet,
   createServiceTokenVerifier,
   httpJwksFetcher,
+  type AccessTokenClaims,
   type KeySource,
   type ServiceCaller,
 } from '../security/index.js';
@@ -96,19 +97,13 @@ export const authPlugin = fp<AuthPluginOptions>(
         done(refused(request, err) as Error);
         return;
       }
-      const known = access.peek(token);
-      if (known) {
-        request.user = { id: known.sub, roles: known.roles };
+      const accept = (claims: AccessTokenClaims) => {
+        request.user = { id: claims.sub, roles: claims.roles };
         done();
-        return;
-      }
-      access.verify(token).then(
-        (claims) => {
-          request.user = { id: claims.sub, roles: claims.roles };
-          done();
-        },
-        (err: unknown) => done(refused(request, err) as Error),
-      );
+      };
+      const known = access.peek(token);
+      if (known) return accept(known);
+      access.verify(token).then(accept, (err: unknown) => done(refused(request, err) as Error));
     } satisfies preHandlerHookHandler);
 
     app.decorate('requireRole', (...roles: Role[]): preHandlerAsyncHookHandler => {
