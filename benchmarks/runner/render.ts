@@ -4,6 +4,7 @@ import type { BenchResult, ScenarioResult } from './run-bench.js';
 import type { RunStats } from './run-stats.js';
 import { describeDrain } from './bus-drain.js';
 import { describeCpu } from './run-scenario.js';
+import { describeWal } from './postgres-wal.js';
 
 const HEADERS = [
   'target',
@@ -60,6 +61,8 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
     lines.push(c.yellow(`  ${describeRefusals(r)}`));
   for (const r of shown.filter((r) => r.cpuMsPerResponse !== undefined))
     lines.push(`  CPU on ${r.target}: ${describeCpu(r.cpuMsPerResponse!)}`);
+  for (const r of shown.filter((r) => r.walPerResponse !== undefined))
+    lines.push(`  PostgreSQL on ${r.target}: ${describeWal(r.walPerResponse!)}`);
   if (s.runs.length > 1) {
     const refused = s.runs.some((r) => r.refused > 0)
       ? `, refused: ${s.runs.map((r) => r.refused).join(', ')}`

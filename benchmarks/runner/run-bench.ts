@@ -8,6 +8,7 @@ import { baselineFile, readBaseline, writeBaseline } from './baseline-store.js';
 import { checkOrderRate, checkRateLimit, createBenchUser, ensureOrders } from './bench-user.js';
 import { loadAverageNow } from './load-average.js';
 import { platformProbes, readCpuTimes } from './process-cpu.js';
+import { readWalPosition } from './postgres-wal.js';
 import { drainBus } from './bus-drain.js';
 import { readEvents } from '../../cli/lib/runtime/local/bus-view.js';
 import { runScenario, type ScenarioRuns } from './run-scenario.js';
@@ -151,6 +152,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       repeat: o.repeat,
       progress: o.progress,
       cpuTimes: () => readCpuTimes(probes),
+      walPosition: () => readWalPosition(state, o.paths),
       // The bus is read as `alphintra status` reads it.
       ...(s.placesOrders === true && {
         drainBus: () => drainBus(() => readEvents(state, o.paths)),

@@ -4,6 +4,7 @@ import { runClosedLoop } from './closed-loop.js';
 import type { LoadPlan } from './load-plan.js';
 import { cpuPerRequest, type CpuTimes } from './process-cpu.js';
 import { runOpenModel } from './open-model.js';
+import { describeWal, walPerResponse, type WalPosition } from './postgres-wal.js';
 import type { RunStats } from './run-stats.js';
 import { urlOf, type TargetUrls } from './targets.js';
 
@@ -27,6 +28,8 @@ export interface RunSettings {
   readonly drainBus?: () => Promise<BusDrain>;
   /** Reads the platform's CPU time, read just before and just after each measured run. */
   readonly cpuTimes?: () => Promise<CpuTimes>;
+  /** Reads PostgreSQL's WAL position, just before and just after each measured run. */
+  readonly walPosition?: () => Promise<WalPosition | undefined>;
 }
 
 /** The load plan of a scenario against one target; requests rotate over the bench users. */
@@ -83,7 +86,8 @@ export function medianIndex(runs: readonly RunStats[]): number {
 function describe(r: RunStats): string {
   const l = r.latencyMs;
   const cpu = r.cpuMsPerResponse ? `, CPU ${describeCpu(r.cpuMsPerResponse)}` : '';
-  return `${r.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${r.errors + r.non2xx} failed, ${r.refused} refused${cpu} (load ${r.loadAverage.after.join(' ')})`;
+  const wal = r.walPerResponse ? `, ${describeWal(r.walPerResponse)}` : '';
+  return `${r.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${r.errors + r.non2xx} failed, ${r.refused} refused${cpu}${wal} (load ${r.loadAverage.after.join(' ')})`;
 }
 
 /**
@@ -132,11 +136,15 @@ export async function runScenario(
       const tag = settings.repeat > 1 ? ` run ${i}/${settings.repeat}` : '';
       settings.progress(`${s.id}:${tag} ${s.durationS}s on ${side} (${mode})`);
       const before = await settings.cpuTimes?.();
+      const walBefore = await settings.walPosition?.();
       let stats = await run(planFor(s, urlOf(targets, side), side, usersOf, s.durationS));
+      const walAfter = await settings.walPosition?.();
       const after = await settings.cpuTimes?.();
       if (before && after) {
         stats = { ...stats, cpuMsPerResponse: cpuPerRequest(before, after, stats.requests) };
       }
+      const wal = walPerResponse(walBefore, walAfter, stats.requests);
+      if (wal) stats = { ...stats, walPerResponse: wal };
       settings.progress(`${s.id}:${tag} ${side}: ${describe(stats)}`);
       (k === 0 ? runs : referenceRuns).push(stats);
       await sleep(settleMs(stats));

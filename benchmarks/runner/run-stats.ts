@@ -1,3 +1,4 @@
+import type { WalPerResponse } from './postgres-wal.js';
 /** Latency percentiles of one run, in milliseconds. */
 export interface LatencySummary {
   readonly p50: number;
@@ -43,6 +44,8 @@ export interface RunStats {
    * hides. The load generator is not among them.
    */
   readonly cpuMsPerResponse?: Readonly<Record<string, number>>;
+  /** PostgreSQL's write-ahead log per response over the run (see postgres-wal.ts). */
+  readonly walPerResponse?: WalPerResponse;
 }
 
 /**

@@ -1,0 +1,67 @@
+import type pg from 'pg';
+import type { HomePaths } from '../../cli/lib/runtime/local/paths.js';
+import { readSharedDatabase } from '../../cli/lib/runtime/local/shared-db-read.js';
+import type { RuntimeState } from '../../cli/lib/runtime/local/state.js';
+
+/**
+ * Where the platform's PostgreSQL is in its write-ahead log. Every change a request makes
+ * (rows, index entries, row locks, commits) is written there before anything else, so the
+ * WAL a response costs is the database's work per request, counted by the server itself:
+ * unlike CPU time or throughput it does not move with the machine's load, so two commits
+ * compare on it run to run.
+ */
+export interface WalPosition {
+  /** Bytes since the start of the log (pg_current_wal_lsn). */
+  readonly bytes: number;
+  /**
+   * Records written (pg_stat_wal). Backends add theirs to this counter when a transaction
+   * ends or at most a second later, so a run's count can miss its last second's records.
+   */
+  readonly records: number;
+}
+
+/** WAL per response over a run: bytes, and records (index entries count one each). */
+export interface WalPerResponse {
+  readonly bytes: number;
+  readonly records: number;
+}
+
+export async function walPositionOf(client: Pick<pg.Client, 'query'>): Promise<WalPosition> {
+  const { rows } = await client.query<{ bytes: string; records: string }>(
+    `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS bytes,
+            (SELECT wal_records FROM pg_stat_wal)::text AS records`,
+  );
+  return { bytes: Number(rows[0]!.bytes), records: Number(rows[0]!.records) };
+}
+
+/**
+ * The WAL position of the platform's PostgreSQL, read as the bus role (as `alphintra status`
+ * reads the bus); undefined when it cannot be read. The log is the server's: a PostgreSQL
+ * shared with other work (DATABASE_URL) charges that work to the run as well.
+ */
+export async function readWalPosition(
+  state: RuntimeState,
+  paths: HomePaths,
+): Promise<WalPosition | undefined> {
+  const read = await readSharedDatabase(state, paths, 'bus', walPositionOf);
+  return read.ok ? read.value : undefined;
+}
+
+/** WAL per response between two positions; undefined without responses or positions. */
+export function walPerResponse(
+  before: WalPosition | undefined,
+  after: WalPosition | undefined,
+  responses: number,
+): WalPerResponse | undefined {
+  if (!before || !after || responses <= 0) return undefined;
+  return {
+    bytes: Math.round((after.bytes - before.bytes) / responses),
+    records: Math.round(((after.records - before.records) / responses) * 10) / 10,
+  };
+}
+
+/** `19.8 kB WAL/response (110 records)`. */
+export function describeWal(w: WalPerResponse): string {
+  const size = w.bytes >= 1000 ? `${(w.bytes / 1000).toFixed(1)} kB` : `${w.bytes} B`;
+  return `${size} WAL/response (${w.records} records)`;
+}
