@@ -18,20 +18,33 @@ export interface WalPosition {
    * ends or at most a second later, so a run's count can miss its last second's records.
    */
   readonly records: number;
+  /**
+   * Full-page images (pg_stat_wal, counted like records): the first change to a page after a
+   * checkpoint logs the whole 8 kB page, so a run with a checkpoint in it writes far more
+   * WAL than one without, for the same requests. This says which kind of run it was.
+   */
+  readonly fullPageImages: number;
 }
 
-/** WAL per response over a run: bytes, and records (index entries count one each). */
+/** WAL per response over a run: bytes, records (an index entry is one), full-page images. */
 export interface WalPerResponse {
   readonly bytes: number;
   readonly records: number;
+  readonly fullPageImages: number;
 }
 
 export async function walPositionOf(client: Pick<pg.Client, 'query'>): Promise<WalPosition> {
-  const { rows } = await client.query<{ bytes: string; records: string }>(
+  const { rows } = await client.query<{ bytes: string; records: string; fpi: string }>(
     `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS bytes,
-            (SELECT wal_records FROM pg_stat_wal)::text AS records`,
+            wal_records::text AS records, wal_fpi::text AS fpi
+       FROM pg_stat_wal`,
   );
-  return { bytes: Number(rows[0]!.bytes), records: Number(rows[0]!.records) };
+  const row = rows[0]!;
+  return {
+    bytes: Number(row.bytes),
+    records: Number(row.records),
+    fullPageImages: Number(row.fpi),
+  };
 }
 
 /**
@@ -54,14 +67,16 @@ export function walPerResponse(
   responses: number,
 ): WalPerResponse | undefined {
   if (!before || !after || responses <= 0) return undefined;
+  const per = (d: number) => Math.round((d / responses) * 10) / 10;
   return {
     bytes: Math.round((after.bytes - before.bytes) / responses),
-    records: Math.round(((after.records - before.records) / responses) * 10) / 10,
+    records: per(after.records - before.records),
+    fullPageImages: per(after.fullPageImages - before.fullPageImages),
   };
 }
 
-/** `19.8 kB WAL/response (110 records)`. */
+/** `19.8 kB WAL/response (110 records, 0.4 full-page images)`. */
 export function describeWal(w: WalPerResponse): string {
   const size = w.bytes >= 1000 ? `${(w.bytes / 1000).toFixed(1)} kB` : `${w.bytes} B`;
-  return `${size} WAL/response (${w.records} records)`;
+  return `${size} WAL/response (${w.records} records, ${w.fullPageImages} full-page images)`;
 }

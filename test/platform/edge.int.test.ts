@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readWalPosition } from '../../benchmarks/runner/postgres-wal.js';
+import { resolveHome } from '../../cli/lib/runtime/local/paths.js';
+import { readState, type RuntimeState } from '../../cli/lib/runtime/local/state.js';
 import { services } from '../../services/catalog.js';
 import { assertBuilt } from '../cli/cli-process.js';
 import { jwtAttacks } from '../support/identity.js';
@@ -123,6 +126,19 @@ describe.skipIf(!DATABASE_URL)(
       const human = await p.cli(['status'], 30_000);
       expect(human.stdout).toContain('REGISTERED');
       expect(human.stdout).toContain(`Discovery: ${12 + GATEWAYS - 1} instances registered`);
+    });
+
+    test('bench reads PostgreSQL’s WAL position as the bus role; a registration moves it', async () => {
+      const paths = resolveHome({ ALPHINTRA_HOME: p.home });
+      const state = (await readState(paths.state)) as RuntimeState;
+      const before = await readWalPosition(state, paths);
+      expect(before, 'the WAL position could not be read').toBeDefined();
+      await newUser();
+      const after = await readWalPosition(state, paths);
+      // A user row, its credentials and its UserRegistered event: at least one row's worth.
+      expect(after!.bytes - before!.bytes).toBeGreaterThan(100);
+      expect(after!.records).toBeGreaterThanOrEqual(before!.records);
+      expect(after!.fullPageImages).toBeGreaterThanOrEqual(before!.fullPageImages);
     });
 
     describe('routing and authentication through the gateway', () => {
