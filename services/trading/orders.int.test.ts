@@ -9,6 +9,7 @@ import {
 } from '../../test/support/database.js';
 import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
 import { parseConfig } from '../platform/index.js';
+import { uuidv7Time } from '../platform/ids.js';
 import { build, definition } from './app.js';
 import { createService } from '../platform/index.js';
 import { createPgBossBus, eventsPlugin } from '../platform/events/index.js';
@@ -127,10 +128,14 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
 
     test('a market buy is risk-checked at the ask, filled, and leaves a position, events and audit', async () => {
       const key = randomUUID();
+      const placedAt = Date.now();
       const res = await place(market, key);
       expect(res.statusCode).toBe(201);
       expect(res.headers['idempotent-replayed']).toBeUndefined();
       const order = res.json();
+      // The order id is a UUIDv7 of its creation time (its indexes grow at their end).
+      expect(uuidv7Time(order.id)).toBeGreaterThanOrEqual(placedAt);
+      expect(uuidv7Time(order.id)).toBeLessThanOrEqual(Date.now());
       const cid = clientOrderIdFor(alice.id, key);
       expect(order).toMatchObject({
         clientOrderId: cid,
@@ -181,10 +186,15 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       ]);
 
       const { rows: events } = await pool.query<{
+        id: string;
         topic: string;
         payload: Record<string, unknown>;
-      }>(`SELECT topic, payload FROM outbox WHERE key = $1 ORDER BY created_at, topic`, [order.id]);
+      }>(`SELECT id, topic, payload FROM outbox WHERE key = $1 ORDER BY created_at, topic`, [
+        order.id,
+      ]);
       expect(events.map((e) => e.topic).sort()).toEqual(['OrderAccepted', 'OrderFilled']);
+      // Event ids too (the outbox, the bus's jobs and consumers' processed ids grow at the end).
+      for (const e of events) expect(uuidv7Time(e.id)).toBeGreaterThanOrEqual(placedAt);
       expect(events.find((e) => e.topic === 'OrderFilled')!.payload).toMatchObject({
         orderId: order.id,
         userId: alice.id,

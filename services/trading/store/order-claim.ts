@@ -1,11 +1,11 @@
 import type { Tx } from '../../platform/transaction.js';
 import { settleAll, settledError, settleEachInTurn, type Settled } from '../../platform/batcher.js';
 import type pg from 'pg';
-import { randomUUID } from 'node:crypto';
 import { appendAudit, type AuditRecord } from '../domain/audit-chain.js';
 import { orderAuditEntry, type OrderRef } from '../domain/order-events.js';
 import type { OrderRequest } from '../domain/order-request.js';
 import { formatDecimal } from '../../platform/decimal.js';
+import { uuidv7 } from '../../platform/ids.js';
 import { ORDER_COLUMNS, type OrderRow } from './order-row.js';
 
 /** The pool: hot single statements go through it prepared (see `prepared`). */
@@ -55,11 +55,13 @@ interface NewOrder {
 /**
  * The order a request creates (PendingNew) if its key is free. The id and creation time are
  * chosen here so that the audit entry, whose hash covers both, can be sealed before the insert.
+ * The id is a UUIDv7 of the creation time (platform/ids.ts): the indexes keyed by order id
+ * (orders, audit chains, executions; risk's reservations and decisions) grow at their end.
  */
 function newOrder(input: ClaimInput): NewOrder {
   const o = input.order;
-  const id = randomUUID();
   const createdAt = new Date();
+  const id = uuidv7(createdAt.getTime());
   const quantity = formatDecimal(o.quantity);
   const limitPrice = o.limitPrice === null ? null : formatDecimal(o.limitPrice);
   const ref: OrderRef = {
