@@ -131,6 +131,49 @@ describe('compareWithBaseline', () => {
     });
   });
 
+  test('WAL per response is compared when both sides have it; more WAL is worse', () => {
+    const wal = (rps: number, walBytes: number, walFullPageImages = 0): BaselineSample => ({
+      ...sample(rps),
+      walBytes,
+      walFullPageImages,
+    });
+    const b = baseline([wal(300, 19_400), wal(280, 19_700), wal(320, 19_600)]);
+    const worse = compareWithBaseline(b, [wal(300, 21_000)], load);
+    // The band is the runs' min..max widened to ±5 % of the median: 18,620..20,580.
+    expect(worse.comparable && worse.method).toBe(
+      'outside the min..max of 3 baseline runs; WAL at least ±5% of the baseline',
+    );
+    expect(worse.comparable && worse.deltas.at(-1)).toEqual({
+      metric: 'walBytes',
+      baseline: 19_600,
+      current: 21_000,
+      changePct: 7.143,
+      band: [18_620, 20_580],
+      verdict: 'worse',
+    });
+    const better = compareWithBaseline(b, [wal(300, 15_000)], load);
+    expect(better.comparable && better.deltas.at(-1)?.verdict).toBe('better');
+    const same = compareWithBaseline(b, [wal(300, 19_900)], load);
+    expect(same.comparable && same.deltas.at(-1)?.verdict).toBe('within-noise');
+    // With a checkpoint on one side only, or a baseline saved before WAL was measured, or a
+    // run that could not read it: not compared.
+    for (const [base, now] of [
+      [b, [wal(300, 41_000, 3.2)]],
+      [baseline([sample(300)]), [wal(300, 19_500)]],
+      [b, [sample(300)]],
+    ] as const) {
+      const c = compareWithBaseline(base, now, load);
+      expect(c.comparable && c.deltas.map((d) => d.metric)).toEqual(['rps', 'p50', 'p99']);
+    }
+    // Both with a checkpoint in them: compared.
+    const both = compareWithBaseline(
+      baseline([wal(300, 40_000, 3)]),
+      [wal(300, 41_000, 3.2)],
+      load,
+    );
+    expect(both.comparable && both.deltas.at(-1)?.verdict).toBe('within-noise');
+  });
+
   test('a baseline without samples is not compared', () => {
     expect(compareWithBaseline(baseline([]), [sample(1)], load)).toEqual({
       comparable: false,

@@ -8,6 +8,14 @@ export interface BaselineSample {
   readonly errorRate: number;
   /** 2xx answers that were refusals; 0 in files saved before refusals were counted. */
   readonly refused: number;
+  /**
+   * PostgreSQL's WAL bytes per response (postgres-wal.ts); absent when it could not be read
+   * and in files saved before it was measured. The database's work per request, which the
+   * machine's speed does not move: a change in it is a change in what the code writes.
+   */
+  readonly walBytes?: number;
+  /** Full-page images per response in the same run (a checkpoint in the run raises both). */
+  readonly walFullPageImages?: number;
 }
 
 /** The load a baseline was measured under; only runs under the same load are compared. */
@@ -38,8 +46,10 @@ export interface Baseline {
 
 export type Verdict = 'within-noise' | 'better' | 'worse';
 
+export type BaselineMetric = 'rps' | 'p50' | 'p99' | 'walBytes';
+
 export interface MetricDelta {
-  readonly metric: 'rps' | 'p50' | 'p99';
+  readonly metric: BaselineMetric;
   readonly baseline: number;
   readonly current: number;
   /** (current − baseline) ÷ baseline, in percent. */
@@ -62,6 +72,18 @@ export type BaselineComparison =
 export const MIN_SAMPLES_FOR_SPREAD = 3;
 /** Run-to-run spread seen on a shared 2-core machine is several percent; 10 % is outside it. */
 export const RELATIVE_THRESHOLD = 0.1;
+/**
+ * WAL per response barely moves between runs of one commit (19.3-19.7 kB for an order), so
+ * three runs' min..max can be a 2 % band; page splits and vacuum still move it by a percent or
+ * two. The band is at least ±5 % of the baseline median.
+ */
+export const WAL_MIN_BAND = 0.05;
+/**
+ * Full-page images per response beyond which a run counts as having had a checkpoint in it:
+ * such a run writes up to twice the WAL for the same work, so it is compared only with a
+ * baseline that had one too (and vice versa).
+ */
+export const WAL_CHECKPOINT_FPI = 0.2;
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
@@ -79,7 +101,7 @@ function sameLoad(a: LoadShape, b: LoadShape): boolean {
 /**
  * Is the current run (median of its repeats) different from the baseline beyond noise?
  * With ≥ 3 baseline repeats the noise band is their min..max; with fewer, ±10 % of the
- * baseline median. Throughput is better when higher, latency when lower.
+ * baseline median. Throughput is better when higher, latency and WAL per response when lower.
  */
 export function compareWithBaseline(
   baseline: Baseline,
@@ -100,14 +122,33 @@ export function compareWithBaseline(
   const method = spread
     ? `outside the min..max of ${baseline.samples.length} baseline runs`
     : `more than ±${RELATIVE_THRESHOLD * 100}% from the baseline (fewer than ${MIN_SAMPLES_FOR_SPREAD} baseline runs; save one with --repeat ${MIN_SAMPLES_FOR_SPREAD} for a measured band)`;
-  const metrics = ['rps', 'p50', 'p99'] as const;
+  // WAL only when every run on both sides has it (older baselines and other servers do not),
+  // and both or neither had a checkpoint in them.
+  const hasWal = (samples: readonly BaselineSample[]) =>
+    samples.every((s) => typeof s.walBytes === 'number');
+  const checkpointed = (samples: readonly BaselineSample[]) =>
+    median(samples.map((s) => s.walFullPageImages ?? 0)) >= WAL_CHECKPOINT_FPI;
+  const metrics: BaselineMetric[] = ['rps', 'p50', 'p99'];
+  if (
+    hasWal(baseline.samples) &&
+    hasWal(current) &&
+    checkpointed(baseline.samples) === checkpointed(current)
+  ) {
+    metrics.push('walBytes');
+  }
   const deltas = metrics.map((metric): MetricDelta => {
-    const values = baseline.samples.map((s) => s[metric]);
+    const values = baseline.samples.map((s) => s[metric] ?? 0);
     const base = median(values);
-    const now = median(current.map((s) => s[metric]));
-    const band: [number, number] = spread
+    const now = median(current.map((s) => s[metric] ?? 0));
+    let band: [number, number] = spread
       ? [Math.min(...values), Math.max(...values)]
       : [round3(base * (1 - RELATIVE_THRESHOLD)), round3(base * (1 + RELATIVE_THRESHOLD))];
+    if (metric === 'walBytes') {
+      band = [
+        Math.min(band[0], round3(base * (1 - WAL_MIN_BAND))),
+        Math.max(band[1], round3(base * (1 + WAL_MIN_BAND))),
+      ];
+    }
     const higherIsBetter = metric === 'rps';
     let verdict: Verdict = 'within-noise';
     if (now > band[1]) verdict = higherIsBetter ? 'better' : 'worse';
@@ -122,5 +163,8 @@ export function compareWithBaseline(
       verdict,
     };
   });
-  return { comparable: true, method, deltas };
+  const walNote = metrics.includes('walBytes')
+    ? `; WAL at least ±${WAL_MIN_BAND * 100}% of the baseline`
+    : '';
+  return { comparable: true, method: method + walNote, deltas };
 }

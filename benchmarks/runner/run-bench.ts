@@ -174,6 +174,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       p99: r.latencyMs.p99,
       errorRate: r.errorRate,
       refused: r.refused,
+      ...(r.walPerResponse && {
+        walBytes: r.walPerResponse.bytes,
+        walFullPageImages: r.walPerResponse.fullPageImages,
+      }),
     }));
     if (o.saveBaseline) {
       await writeBaseline(file, {
