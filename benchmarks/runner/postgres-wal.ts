@@ -14,8 +14,9 @@ export interface WalPosition {
   /** Bytes since the start of the log (pg_current_wal_lsn). */
   readonly bytes: number;
   /**
-   * Records written (pg_stat_wal). Backends add theirs to this counter when a transaction
-   * ends or at most a second later, so a run's count can miss its last second's records.
+   * Records written (pg_stat_wal). Backends add theirs to this counter at most once a second
+   * while busy and within seconds of going idle, so a short run's count is approximate; the
+   * bytes (from the WAL position itself) are exact.
    */
   readonly records: number;
   /**

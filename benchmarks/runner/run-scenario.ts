@@ -135,11 +135,12 @@ export async function runScenario(
     for (const [k, side] of sides.entries()) {
       const tag = settings.repeat > 1 ? ` run ${i}/${settings.repeat}` : '';
       settings.progress(`${s.id}:${tag} ${s.durationS}s on ${side} (${mode})`);
-      const before = await settings.cpuTimes?.();
+      // The WAL reads open a database connection: outside the CPU window, not billed to it.
       const walBefore = await settings.walPosition?.();
+      const before = await settings.cpuTimes?.();
       let stats = await run(planFor(s, urlOf(targets, side), side, usersOf, s.durationS));
-      const walAfter = await settings.walPosition?.();
       const after = await settings.cpuTimes?.();
+      const walAfter = await settings.walPosition?.();
       if (before && after) {
         stats = { ...stats, cpuMsPerResponse: cpuPerRequest(before, after, stats.requests) };
       }

@@ -132,13 +132,12 @@ describe.skipIf(!DATABASE_URL)(
       const paths = resolveHome({ ALPHINTRA_HOME: p.home });
       const state = (await readState(paths.state)) as RuntimeState;
       const before = await readWalPosition(state, paths);
-      expect(before, 'the WAL position could not be read').toBeDefined();
+      expect(before?.bytes, 'the WAL position could not be read').toBeGreaterThan(0);
       await newUser();
       const after = await readWalPosition(state, paths);
       // A user row, its credentials and its UserRegistered event: at least one row's worth.
       expect(after!.bytes - before!.bytes).toBeGreaterThan(100);
       expect(after!.records).toBeGreaterThanOrEqual(before!.records);
-      expect(after!.fullPageImages).toBeGreaterThanOrEqual(before!.fullPageImages);
     });
 
     describe('routing and authentication through the gateway', () => {
