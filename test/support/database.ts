@@ -104,3 +104,20 @@ export async function deadlocksIn(pool: Pick<pg.Pool, 'query'>): Promise<number>
   );
   return Number(rows[0]!.n);
 }
+
+/**
+ * The indexes of each table, by name, sorted: every index costs each insert (and each update
+ * that is not HOT) an entry, so schema tests pin the indexes of the tables an order writes.
+ */
+export async function indexesOf(
+  pool: Pick<pg.Pool, 'query'>,
+  tables: readonly string[],
+): Promise<Record<string, string[]>> {
+  const { rows } = await pool.query<{ table: string; indexes: string[] }>(
+    `SELECT tablename AS table, array_agg(indexname::text ORDER BY indexname) AS indexes
+       FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY($1::text[])
+      GROUP BY tablename`,
+    [tables],
+  );
+  return Object.fromEntries(rows.map((r) => [r.table, r.indexes]));
+}

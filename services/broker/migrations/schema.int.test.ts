@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ADMIN_DATABASE_URL,
   createTestDatabase,
+  indexesOf,
   type TestDatabase,
 } from '../../../test/support/database.js';
 import { loadMigrations, migrate, migrationsDir } from '../../platform/index.js';
@@ -34,7 +35,10 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker schema (real PostgreSQL)', () => {
     );
     accountId = rows[0]?.id ?? '';
     await post(depositJournal(`deposit/${accountId}/d0`, accountId, 'USD', '0.05'));
-    expect((await migrate(pool, migrations)).applied).toEqual(['003_ledger_statement_trigger']);
+    expect((await migrate(pool, migrations)).applied).toEqual([
+      '003_ledger_statement_trigger',
+      '004_drop_ledger_journal_index',
+    ]);
   });
 
   async function runningBalances(): Promise<Record<string, string>> {
@@ -80,6 +84,14 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker schema (real PostgreSQL)', () => {
     fee,
     currency: 'USD',
     step: n,
+  });
+
+  test('ledger lines carry only the indexes a query reads (004)', async () => {
+    // Balances come from ledger_balances and the reconciliation reads the whole table; no
+    // query finds lines by journal, so each line pays for its key and its account only.
+    expect(await indexesOf(pool, ['ledger_entries'])).toEqual({
+      ledger_entries: ['ledger_entries_account', 'ledger_entries_pkey'],
+    });
   });
 
   test('migration 003 backfills the running balance of existing lines', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ADMIN_DATABASE_URL,
   createTestDatabase,
+  indexesOf,
   type TestDatabase,
 } from '../../../test/support/database.js';
 import { loadMigrations, migrate, migrationsDir } from '../../platform/index.js';
@@ -21,6 +22,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('risk schema (real PostgreSQL)', () => {
     expect((await migrate(pool, await loadMigrations(migrationsDir('risk')))).applied).toEqual([
       '001_init',
       '002_decisions',
+      '003_drop_unread_indexes',
     ]);
   });
   afterAll(async () => {
@@ -35,6 +37,15 @@ describe.skipIf(!ADMIN_DATABASE_URL)('risk schema (real PostgreSQL)', () => {
       [userId, maxPositionQty],
     );
   }
+
+  test('the tables a check writes carry only the indexes a query reads (003)', async () => {
+    // Reservations are found by order id, decisions by order id: a by-user index on either
+    // would be written on every order and read by nothing.
+    expect(await indexesOf(pool, ['reservations', 'risk_decisions'])).toEqual({
+      reservations: ['reservations_pkey'],
+      risk_decisions: ['risk_decisions_pkey'],
+    });
+  });
 
   test('the global kill switch exists and is off', async () => {
     const { rows } = await pool.query('SELECT scope, active, reason FROM kill_switch');
