@@ -121,3 +121,22 @@ export async function indexesOf(
   );
   return Object.fromEntries(rows.map((r) => [r.table, r.indexes]));
 }
+
+/**
+ * The columns of each table ANALYZE skips (statistics target 0), sorted: payload columns no
+ * query filters on, which would otherwise cost every autovacuum pass a sort of their values.
+ */
+export async function columnsWithoutStatistics(
+  pool: Pick<pg.Pool, 'query'>,
+  tables: readonly string[],
+): Promise<Record<string, string[]>> {
+  const { rows } = await pool.query<{ table: string; columns: string[] }>(
+    `SELECT c.relname AS table, array_agg(a.attname::text ORDER BY a.attname) AS columns
+       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[])
+        AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget = 0
+      GROUP BY c.relname`,
+    [tables],
+  );
+  return Object.fromEntries(rows.map((r) => [r.table, r.columns]));
+}

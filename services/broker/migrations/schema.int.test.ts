@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ADMIN_DATABASE_URL,
   createTestDatabase,
+  columnsWithoutStatistics,
   indexesOf,
   type TestDatabase,
 } from '../../../test/support/database.js';
@@ -38,6 +39,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker schema (real PostgreSQL)', () => {
     expect((await migrate(pool, migrations)).applied).toEqual([
       '003_ledger_statement_trigger',
       '004_drop_ledger_journal_index',
+      '005_payload_statistics',
     ]);
   });
 
@@ -91,6 +93,12 @@ describe.skipIf(!ADMIN_DATABASE_URL)('broker schema (real PostgreSQL)', () => {
     // query finds lines by journal, so each line pays for its key and its account only.
     expect(await indexesOf(pool, ['ledger_entries'])).toEqual({
       ledger_entries: ['ledger_entries_account', 'ledger_entries_pkey'],
+    });
+  });
+
+  test('ANALYZE skips the event bodies no query filters on (005)', async () => {
+    expect(await columnsWithoutStatistics(pool, ['outbox'])).toEqual({
+      outbox: ['last_error', 'payload'],
     });
   });
 

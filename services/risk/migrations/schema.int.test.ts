@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ADMIN_DATABASE_URL,
   createTestDatabase,
+  columnsWithoutStatistics,
   indexesOf,
   type TestDatabase,
 } from '../../../test/support/database.js';
@@ -23,6 +24,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('risk schema (real PostgreSQL)', () => {
       '001_init',
       '002_decisions',
       '003_drop_unread_indexes',
+      '004_payload_statistics',
     ]);
   });
   afterAll(async () => {
@@ -44,6 +46,13 @@ describe.skipIf(!ADMIN_DATABASE_URL)('risk schema (real PostgreSQL)', () => {
     expect(await indexesOf(pool, ['reservations', 'risk_decisions'])).toEqual({
       reservations: ['reservations_pkey'],
       risk_decisions: ['risk_decisions_pkey'],
+    });
+  });
+
+  test('ANALYZE skips the bodies no query filters on (004)', async () => {
+    expect(await columnsWithoutStatistics(pool, ['risk_decisions', 'outbox'])).toEqual({
+      outbox: ['last_error', 'payload'],
+      risk_decisions: ['decision'],
     });
   });
 

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ADMIN_DATABASE_URL,
+  columnsWithoutStatistics,
   createTestDatabase,
   type TestDatabase,
 } from '../../../test/support/database.js';
@@ -25,6 +26,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
       '004_order_view_columns',
       '005_orders_unanswered_index',
       '006_drop_routed_at',
+      '007_payload_statistics',
     ]);
   });
   afterAll(async () => {
@@ -56,7 +58,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
   test('applying the migrations again changes nothing', async () => {
     expect(await migrate(pool, await loadMigrations(migrationsDir('trading')))).toEqual({
       applied: [],
-      current: '006',
+      current: '007',
     });
   });
 
@@ -99,6 +101,23 @@ describe.skipIf(!ADMIN_DATABASE_URL)('trading schema (real PostgreSQL)', () => {
     );
     await pool.query('UPDATE orders SET reason = reason WHERE id = $1', [id]);
     expect(await view()).toMatchObject({ id, status: 'Filled' });
+  });
+
+  test('ANALYZE builds statistics for the searched columns only (007)', async () => {
+    await insertOrder({ quantity: '1', leaves_qty: '1' });
+    await pool.query('ANALYZE orders');
+    const { rows } = await pool.query<{ attname: string }>(
+      `SELECT attname FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'orders'`,
+    );
+    const analyzed = rows.map((r) => r.attname);
+    expect(analyzed).toEqual(expect.arrayContaining(['user_id', 'status', 'created_at']));
+    expect(analyzed).not.toEqual(expect.arrayContaining(['view']));
+    expect(analyzed).not.toEqual(expect.arrayContaining(['response_body']));
+    expect(await columnsWithoutStatistics(pool, ['orders', 'audit_log', 'outbox'])).toEqual({
+      audit_log: ['entry', 'hash', 'prev_hash'],
+      orders: ['request_hash', 'response_body', 'view'],
+      outbox: ['last_error', 'payload'],
+    });
   });
 
   test("the reconciler's query for unanswered claims uses an index, not a scan", async () => {
