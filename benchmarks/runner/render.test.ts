@@ -34,6 +34,7 @@ const scenario = (runs: RunStats[], errorRate: number): ScenarioResult => ({
   source: 'issue 5',
   load: { mode: 'closed', connections: 50, users: 10, rate: null, durationS: 20 },
   warmupS: 3,
+  settle: { quiet: true, waitedMs: 2004, cores: 0.043, windowMs: 1000 },
   runs,
   referenceRuns: [],
   result: runs[0]!,
@@ -73,6 +74,7 @@ describe('renderBench', () => {
 
       order: POST /api/v1/orders through the gateway
         gates: issue 5
+        before: platform quiet after 2.0 s (4 % of a core over the last 1 s)
         target   load               req/s  p50 ms  p90 ms  p99 ms  p99.9 ms  failed  refused  load avg
         gateway  50 conn, 10 users  250    190     240     290     310       0/5000  0        6.2 5.1 4
         ✓ error rate: 0 (<= 0)
@@ -94,6 +96,7 @@ describe('renderBench', () => {
 
       order: POST /api/v1/orders through the gateway
         gates: issue 5
+        before: platform quiet after 2.0 s (4 % of a core over the last 1 s)
         target   load               req/s  p50 ms  p90 ms  p99 ms  p99.9 ms  failed  refused  load avg
         gateway  50 conn, 10 users  250    190     240     290     310       0/5000  130      6.2 5.1 4
         refused on gateway: 120 × Rejected: ALP_ORDERS_RISK_UNAVAILABLE; 10 × Expired
@@ -131,5 +134,13 @@ describe('renderBench', () => {
       '\n  3 runs, req/s: 999.9, 1000, 999.8 (median by p99 shown; p99 ms: 9, 31, 12)\n',
     );
     expect(out).toContain("; latency from each request's intended send time, in µs (open model)\n");
+  });
+
+  test('a scenario that began on a busy platform says so above its table', () => {
+    const busy = { quiet: false, waitedMs: 60_012, cores: 0.41, windowMs: 1000 };
+    const out = renderBench(bench({ ...scenario([run()], 0), settle: busy }), plain);
+    expect(out).toContain(
+      '\n  before: platform still busy after 60.0 s (41 % of a core over the last 1 s); measuring anyway\n',
+    );
   });
 });

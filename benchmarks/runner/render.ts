@@ -3,6 +3,7 @@ import { renderTable } from '../../cli/lib/output/table.js';
 import type { BenchResult, ScenarioResult } from './run-bench.js';
 import type { RunStats } from './run-stats.js';
 import { describeDrain } from './bus-drain.js';
+import { describeSettle } from './settle.js';
 import { describeCpu } from './run-scenario.js';
 import { describeWal } from './postgres-wal.js';
 
@@ -49,6 +50,8 @@ function describeRefusals(r: RunStats): string {
 
 function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
   const lines = [c.bold(`${s.id}: ${s.title}`), c.dim(`  gates: ${s.source}`)];
+  const before = `  before: ${describeSettle(s.settle)}`;
+  lines.push(s.settle.quiet ? c.dim(before) : c.yellow(before));
   const shown = [s.result, ...(s.reference ? [s.reference] : [])];
   const rows = shown.map((r) => row(r, s.load.users));
   lines.push(

@@ -13,23 +13,32 @@ describe('validateOptions', () => {
         users: 3,
         rate: 500,
         repeat: 3,
+        settleS: 0,
       }),
     ).not.toThrow();
   });
 
   test('every problem is reported at once, as a usage error (exit 2)', () => {
     expect(() =>
-      validateOptions({ scenarios: ['read'], durationS: 0, connections: 1.5, rate: 0, repeat: 21 }),
+      validateOptions({
+        scenarios: ['read'],
+        durationS: 0,
+        connections: 1.5,
+        rate: 0,
+        repeat: 21,
+        settleS: -1,
+      }),
     ).toThrow(
       expect.objectContaining({
         code: 'ALP_BENCH_INVALID_OPTION',
         exitCode: 2,
-        message: '4 invalid options',
+        message: '5 invalid options',
         problems: [
           '--duration must be an integer from 1 to 3600 (got 0)',
           '--connections must be an integer from 1 to 10000 (got 1.5)',
           '--rate must be an integer from 1 to 100000 (got 0)',
           '--repeat must be an integer from 1 to 20 (got 21)',
+          '--settle must be an integer from 0 to 600 (got -1)',
         ],
       }),
     );

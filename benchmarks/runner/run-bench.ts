@@ -10,6 +10,7 @@ import { loadAverageNow } from './load-average.js';
 import { platformProbes, readCpuTimes } from './process-cpu.js';
 import { readWalPosition } from './postgres-wal.js';
 import { drainBus } from './bus-drain.js';
+import { describeSettle, settle, type Settle } from './settle.js';
 import { readEvents } from '../../cli/lib/runtime/local/bus-view.js';
 import { runScenario, type ScenarioRuns } from './run-scenario.js';
 import { compareRuns, evaluateSlos, type Comparison, type SloCheck } from './slo.js';
@@ -26,6 +27,8 @@ export interface BenchOptions {
   /** Fixed arrival rate (open model); closed loop when absent. */
   readonly rate?: number;
   readonly repeat: number;
+  /** Longest wait, before each scenario, for the platform to go quiet (0: do not wait). */
+  readonly settleS?: number;
   readonly saveBaseline: boolean;
   readonly baselineDir: string;
   readonly paths: HomePaths;
@@ -40,6 +43,8 @@ export interface ScenarioResult extends ScenarioRuns {
   readonly source: string;
   readonly load: LoadShape;
   readonly warmupS: number;
+  /** How the platform was when the scenario began (see settle). */
+  readonly settle: Settle;
   readonly comparison: Comparison | null;
   readonly slos: SloCheck[];
   readonly passed: boolean;
@@ -69,6 +74,9 @@ export interface BenchResult {
   readonly breached: string[];
 }
 
+/** How long a scenario waits at most for the platform to go quiet before it starts. */
+export const DEFAULT_SETTLE_S = 60;
+
 function bounded(name: string, value: number | undefined, min: number, max: number): string[] {
   if (value === undefined) return [];
   return Number.isInteger(value) && value >= min && value <= max
@@ -80,7 +88,7 @@ function bounded(name: string, value: number | undefined, min: number, max: numb
 export function validateOptions(
   o: Pick<
     BenchOptions,
-    'scenarios' | 'durationS' | 'connections' | 'warmupS' | 'users' | 'rate' | 'repeat'
+    'scenarios' | 'durationS' | 'connections' | 'warmupS' | 'users' | 'rate' | 'repeat' | 'settleS'
   >,
 ): void {
   const problems = [
@@ -91,6 +99,7 @@ export function validateOptions(
     ...bounded('users', o.users, 1, 200),
     ...bounded('rate', o.rate, 1, 100_000),
     ...bounded('repeat', o.repeat, 1, 20),
+    ...bounded('settle', o.settleS, 0, 600),
   ];
   if (problems.length === 0) return;
   const unknown = problems.some((p) => p.startsWith('unknown scenario'));
@@ -147,6 +156,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     for (const user of s.seedOrders ? users.slice(0, s.users ?? 1) : []) {
       await ensureOrders(gateway, user, s.seedOrders!, o.progress);
     }
+    // What an earlier scenario (or anything else) left running is not this scenario's cost.
+    const settled = await settle(() => readCpuTimes(probes), {
+      budgetMs: (o.settleS ?? DEFAULT_SETTLE_S) * 1000,
+    });
+    o.progress(`${s.id}: ${describeSettle(settled)}`);
     const runs = await runScenario(s, targets, users.slice(0, s.users ?? 1), {
       rate: o.rate,
       repeat: o.repeat,
@@ -197,6 +211,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       source: s.source,
       load,
       warmupS: s.warmupS,
+      settle: settled,
       ...runs,
       comparison: runs.reference ? compareRuns(runs.result, runs.reference) : null,
       slos,

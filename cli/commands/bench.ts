@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { SCENARIO_IDS } from '../../benchmarks/scenarios/registry.js';
 import { renderBench } from '../../benchmarks/runner/render.js';
-import { runBench, type BenchResult } from '../../benchmarks/runner/run-bench.js';
+import { DEFAULT_SETTLE_S, runBench, type BenchResult } from '../../benchmarks/runner/run-bench.js';
 import { BaseCommand } from '../lib/base-command.js';
 import { ExitCode } from '../lib/exit-codes.js';
 import { resolveHome } from '../lib/runtime/local/paths.js';
@@ -24,6 +24,7 @@ Scenarios with a reference (read: gateway vs user, gateway: gateway vs broker) r
 A 2xx answer can still be a refusal: the order scenario counts an order that did not end Filled (e.g. Rejected when risk did not answer in time) as refused, and refusals fail the error-rate gate like socket errors and non-2xx answers.
 Each measured run also says what a response cost in CPU, by process group (each service, the embedded PostgreSQL with its backends; from /proc, the load generator excluded): throughput on a shared machine swings with whatever else runs, the CPU a response costs less so. --json has it per run as cpuMsPerResponse.
 It also says how much write-ahead log PostgreSQL wrote per response (bytes, records, full-page images; read from the server as the bus role): the database's work per request, which the machine's load does not move, so two commits compare on it run to run. A run with a checkpoint in it logs whole pages again and shows many more full-page images. The log is the server's: on a PostgreSQL shared with other work (DATABASE_URL), that work is counted too. --json has it per run as walPerResponse.
+Before each scenario the runner waits (up to --settle seconds, 60 by default) until the platform's processes use at most 15 % of a core over a second, so that work still running from \`up\` or an earlier scenario (autovacuum, pg-boss maintenance, consumers) is not billed to it; the wait and the load it ended at are reported (settle in --json).
 After each measured run of the order scenario the event bus is read: what still waited for a consumer is reported and drained (60 s at most) before the next run, so work left for later is visible and not billed to the next run.
 The gateway's per-user rate limit and risk's per-user order rate must be raised for a bench: start the platform with
   RATE_LIMIT_MAX=100000000 RISK_DEFAULT_ORDER_RATE=1000000 alphintra up --detach
@@ -89,6 +90,13 @@ Baselines live in benchmarks/baselines/<scenario>.json; a difference is called b
       default: 1,
       helpValue: 'N',
     }),
+    settle: Flags.integer({
+      description:
+        'Before each scenario, wait up to this long for the platform to go quiet (0: do not wait).',
+      env: 'ALPHINTRA_BENCH_SETTLE',
+      default: DEFAULT_SETTLE_S,
+      helpValue: 'SECONDS',
+    }),
     'save-baseline': Flags.boolean({
       description: 'Store this run as the baseline of each scenario.',
       env: 'ALPHINTRA_BENCH_SAVE_BASELINE',
@@ -111,6 +119,7 @@ Baselines live in benchmarks/baselines/<scenario>.json; a difference is called b
       users: flags.users,
       rate: flags.rate,
       repeat: flags.repeat,
+      settleS: flags.settle,
       saveBaseline: flags['save-baseline'],
       baselineDir: flags['baseline-dir'],
       paths: resolveHome(),
