@@ -27,7 +27,7 @@ export interface BenchOptions {
   /** Fixed arrival rate (open model); closed loop when absent. */
   readonly rate?: number;
   readonly repeat: number;
-  /** Longest wait, before each scenario, for the platform to go quiet (0: do not wait). */
+  /** Longest wait, before each scenario, for the platform to go quiet (0: one window). */
   readonly settleS?: number;
   readonly saveBaseline: boolean;
   readonly baselineDir: string;

@@ -92,7 +92,7 @@ Baselines live in benchmarks/baselines/<scenario>.json; a difference is called b
     }),
     settle: Flags.integer({
       description:
-        'Before each scenario, wait up to this long for the platform to go quiet (0: do not wait).',
+        'Before each scenario, wait up to this long for the platform to go quiet (0: measure one second, then start).',
       env: 'ALPHINTRA_BENCH_SETTLE',
       default: DEFAULT_SETTLE_S,
       helpValue: 'SECONDS',
