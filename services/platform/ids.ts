@@ -9,8 +9,6 @@ import { randomFillSync } from 'node:crypto';
  * one millisecond are random among themselves: nothing may read commit order from them.
  */
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /** Random bytes drawn 4 kB at a time: one system call per 256 ids, not one per id. */
 const pool = Buffer.alloc(4096);
 let offset = pool.length;
@@ -38,29 +36,8 @@ export function uuidv7(nowMs: number = Date.now()): string {
   b[5] = low & 0xff;
   b[6] = 0x70 | (b[6]! & 0x0f);
   b[8] = 0x80 | (b[8]! & 0x3f);
-  const h = (i: number) => HEX[b[i]!]!;
-  return (
-    h(0) +
-    h(1) +
-    h(2) +
-    h(3) +
-    '-' +
-    h(4) +
-    h(5) +
-    '-' +
-    h(6) +
-    h(7) +
-    '-' +
-    h(8) +
-    h(9) +
-    '-' +
-    h(10) +
-    h(11) +
-    h(12) +
-    h(13) +
-    h(14) +
-    h(15)
-  );
+  const hex = b.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** The millisecond a UUIDv7 was made at (undefined for any other string). */
