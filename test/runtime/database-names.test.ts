@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import {
   databaseFor,
@@ -43,5 +44,25 @@ describe('URLs', () => {
         'alphintra_risk',
       ),
     ).toBe('postgres://risk:p%2Fw%2B@db.local:6543/alphintra_risk?sslmode=require');
+  });
+
+  test('with a socket directory, node-postgres connects through <dir>/.s.PGSQL.<port>', () => {
+    const url = serviceDatabaseUrl(
+      'postgres://127.0.0.1:4099/',
+      'trading',
+      'pw',
+      'alphintra_trading',
+      '/tmp/alp home/data/run',
+    );
+    expect(url).toBe(
+      'postgres://trading:pw@127.0.0.1:4099/alphintra_trading?host=%2Ftmp%2Falp+home%2Fdata%2Frun',
+    );
+    expect(new pg.Client({ connectionString: url })).toMatchObject({
+      host: '/tmp/alp home/data/run',
+      port: 4099,
+      database: 'alphintra_trading',
+      user: 'trading',
+      password: 'pw',
+    });
   });
 });

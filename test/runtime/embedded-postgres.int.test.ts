@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { planInstances } from '../../cli/lib/runtime/local/port-plan.js';
 import { runningPostmaster } from '../../cli/lib/runtime/local/postgres/embedded.js';
@@ -54,7 +55,10 @@ describe('up with the embedded PostgreSQL (no DATABASE_URL)', () => {
       const data = (up.json as { data: UpData }).data;
       expect(data.postgres).toMatchObject({ kind: 'embedded', initialised: true });
       expect(data.status.allReady).toBe(true);
-      expect(await runningPostmaster(pgData)).toMatchObject({ port: portBase + 99 });
+      expect(await runningPostmaster(pgData)).toMatchObject({
+        port: portBase + 99,
+        socketDir: path.join(home, 'data', 'run'),
+      });
       for (const f of [
         'jwt-private.pem',
         'jwt-public.pem',
@@ -66,6 +70,30 @@ describe('up with the embedded PostgreSQL (no DATABASE_URL)', () => {
       }
     },
   );
+
+  test('services reach it through its Unix socket, TCP stays open for tools', async () => {
+    const passwords = JSON.parse(
+      readFileSync(path.join(home, 'keys', 'db-passwords.json'), 'utf8'),
+    ) as Record<string, string>;
+    const admin = new pg.Client({
+      host: '127.0.0.1',
+      port: portBase + 99,
+      user: 'postgres',
+      password: passwords['@embedded-superuser'],
+      database: 'postgres',
+    });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ app: string; unix: boolean }>(
+        `SELECT application_name AS app, client_addr IS NULL AS unix FROM pg_stat_activity
+          WHERE backend_type = 'client backend' AND application_name IN ('trading', 'risk-bus')`,
+      );
+      expect(new Set(rows.map((r) => r.app))).toEqual(new Set(['trading', 'risk-bus']));
+      expect(rows.every((r) => r.unix)).toBe(true);
+    } finally {
+      await admin.end();
+    }
+  });
 
   test(
     'the postmaster outlives the CLI; down stops it and keeps the data',

@@ -20,6 +20,8 @@ export interface EnvInputs {
   dbPrefix: string;
   /** PostgreSQL server URL without credentials (state.postgres.url). */
   serverUrl: string;
+  /** The embedded server's Unix socket directory (state.postgres.socketDir), when it has one. */
+  socketDir?: string | undefined;
   passwords: Record<string, string>;
   redisUrl: string | undefined;
   keys: KeyFiles;
@@ -58,7 +60,7 @@ export function envContext(inputs: EnvInputs): EnvContext {
       const password = inputs.passwords[role];
       return password === undefined
         ? undefined
-        : serviceDatabaseUrl(inputs.serverUrl, role, password, database);
+        : serviceDatabaseUrl(inputs.serverUrl, role, password, database, inputs.socketDir);
     },
     redisUrl: inputs.redisUrl,
     sharedDatabaseUrl: (kind: SharedDatabase) => {
@@ -66,7 +68,7 @@ export function envContext(inputs: EnvInputs): EnvContext {
       const password = inputs.passwords[role];
       return password === undefined
         ? undefined
-        : serviceDatabaseUrl(inputs.serverUrl, role, password, database);
+        : serviceDatabaseUrl(inputs.serverUrl, role, password, database, inputs.socketDir);
     },
     keys: inputs.keys,
     serviceCredentialMaster: inputs.serviceCredentialMaster,

@@ -104,6 +104,7 @@ export async function startService(
     portBase: state.options.portBase,
     dbPrefix: state.options.dbPrefix,
     serverUrl: state.postgres.url,
+    socketDir: state.postgres.socketDir,
     passwords,
     redisUrl: state.redisUrl ?? undefined,
     keys,

@@ -27,6 +27,8 @@ export interface PostgresState {
   /** Embedded only: the postmaster pid and data directory. */
   pid?: number;
   dataDir?: string;
+  /** Embedded only: its Unix socket directory; services on this machine connect through it. */
+  socketDir?: string;
   /** Whether this platform started the server (and so `down` stops it). */
   startedByUs: boolean;
 }

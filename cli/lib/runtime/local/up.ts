@@ -236,6 +236,7 @@ export async function startPlatform(
         url: serverUrlOf(pg.adminUrl),
         pid: pg.pid,
         dataDir: pg.dataDir,
+        ...(pg.socketDir === undefined ? {} : { socketDir: pg.socketDir }),
         startedByUs: pg.startedByUs,
       };
     } else {
@@ -282,6 +283,7 @@ export async function startPlatform(
       portBase: options.portBase,
       dbPrefix: options.dbPrefix,
       serverUrl: state.postgres.url,
+      socketDir: state.postgres.socketDir,
       passwords,
       redisUrl: options.redisUrl,
       keys,

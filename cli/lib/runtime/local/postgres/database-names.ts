@@ -35,11 +35,15 @@ export function serviceDatabaseUrl(
   role: string,
   password: string,
   database: string,
+  socketDir?: string,
 ): string {
   const url = new URL(serverUrl);
   url.username = encodeURIComponent(role);
   url.password = encodeURIComponent(password);
   url.pathname = `/${encodeURIComponent(database)}`;
+  // node-postgres (pg-connection-string) and libpq both let a `host` parameter naming a
+  // directory override the URL's host: the connection goes to <dir>/.s.PGSQL.<port>.
+  if (socketDir !== undefined) url.searchParams.set('host', socketDir);
   return url.toString();
 }
 
