@@ -101,6 +101,7 @@ export const COMMON_ENV = [
   'JWT_AUDIENCE',
   'SERVICE_CREDENTIAL',
   'DISCOVERY_DATABASE_URL',
+  'SOCKET_DIR',
 ] as const;
 
 /** Variables present only for services that use PostgreSQL, Redis or the event bus. */

@@ -39,6 +39,11 @@ export const commonConfig = {
   SERVICE_CREDENTIAL: Type.String({ minLength: 32 }),
   /** Where instances register (local target); absent on Kubernetes, where Service DNS resolves. */
   DISCOVERY_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /**
+   * Local runtime only: this instance also serves on `<SOCKET_DIR>/<port>.sock`, and its calls
+   * to a loopback URL go through the target port's socket there (see local-socket.ts).
+   */
+  SOCKET_DIR: Type.Optional(Type.String({ pattern: '^/' })),
 } satisfies TProperties;
 
 const PostgresUrl = Type.String({ pattern: '^postgres(ql)?://' });

@@ -136,6 +136,7 @@ export async function createService<S extends TObject>(
     service: def.name,
     upstreams,
     credential: kit.SERVICE_CREDENTIAL,
+    socketDir: kit.SOCKET_DIR,
     ...(serviceTokens && { tokens: serviceTokens }),
   });
 

@@ -25,6 +25,7 @@ export {
   type AuthenticatedUser,
   type Role,
 } from './plugins/auth.js';
+export { localSocketConnector, localSocketPath } from './local-socket.js';
 export {
   createServiceClient,
   isUpstreamRejected,

@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Agent, request } from 'undici';
 import { afterEach, describe, expect, test } from 'vitest';
 import { freePort } from '../../test/support/free-port.js';
 
@@ -97,6 +101,35 @@ describe('runService (a real process)', () => {
       'request completed',
     ]);
     expect(lines.map((l) => l.msg)).toContain('shutting down');
+  });
+
+  test('with SOCKET_DIR it serves on <dir>/<port>.sock too, and removes it on shutdown', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'alp-run-sock-'));
+    try {
+      const { child } = start({
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        SHUTDOWN_TIMEOUT_MS: '5000',
+        SOCKET_DIR: dir,
+        ...upstreams,
+      });
+      await waitReady(`http://127.0.0.1:${port}`);
+      const socketPath = path.join(dir, `${port}.sock`);
+      const res = await request(`http://127.0.0.1:${port}/slow?ms=1`, {
+        dispatcher: new Agent({ connect: { socketPath } }),
+      });
+      expect({ status: res.statusCode, body: await res.body.json() }).toEqual({
+        status: 200,
+        body: { waited: 1 },
+      });
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect(existsSync(socketPath)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('invalid configuration: every problem listed, exit 3, nothing listens', async () => {

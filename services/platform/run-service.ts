@@ -4,6 +4,7 @@ import { configFromEnv, type KitConfig } from './config.js';
 import { createService, type ServiceDefinition } from './create-service.js';
 import { announceInstance, type Announcement } from './discovery/announce.js';
 import { ConfigError } from './errors.js';
+import { listenOnLocalSocket, localSocketPath, type LocalSocketServer } from './local-socket.js';
 
 /** Exit code for invalid configuration: the CLI's "precondition not met". */
 export const EXIT_CONFIG = 3;
@@ -33,6 +34,7 @@ export async function runService<S extends TObject>(
   const kit = config as unknown as KitConfig;
   const app = await createService(def, config);
   let announcement: Announcement | undefined;
+  let localSocket: LocalSocketServer | undefined;
 
   closeWithGrace({ delay: kit.SHUTDOWN_TIMEOUT_MS ?? 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after a fatal error');
@@ -40,14 +42,28 @@ export async function runService<S extends TObject>(
     // Leave discovery first, so gateways stop picking this instance before it stops accepting.
     await announcement?.stop();
     app.health.startDraining();
-    await app.close();
+    await Promise.all([localSocket?.close(), app.close()]);
   });
 
   await app.listen({ host: kit.HOST ?? '127.0.0.1', port: kit.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : kit.PORT;
+
+  if (kit.SOCKET_DIR) {
+    // The same request listener as the TCP server: hooks, routes and draining apply alike.
+    const [listener] = app.server.listeners('request') as Parameters<
+      typeof listenOnLocalSocket
+    >[1][];
+    if (!listener) throw new Error('the HTTP server has no request listener');
+    localSocket = await listenOnLocalSocket(
+      localSocketPath(kit.SOCKET_DIR, port),
+      listener,
+      app.server,
+    );
+    app.log.info({ socket: localSocket.path }, 'also listening on a Unix socket');
+  }
 
   if (kit.DISCOVERY_DATABASE_URL) {
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : kit.PORT;
     // A start that cannot register fails (closeWithGrace closes the app): an instance nobody can
     // discover would look healthy while receiving no traffic.
     announcement = await announceInstance({

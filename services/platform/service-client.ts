@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { Pool } from 'undici';
 import type { ServiceName } from '../catalog.js';
 import { defineErrors, withExtras } from './errors.js';
+import { localSocketConnector } from './local-socket.js';
 import { createServiceTokenSource, type ServiceTokenSource } from './security/index.js';
 
 /*
@@ -83,6 +84,8 @@ export interface ServiceClientOptions {
   readonly connections?: number;
   /** Largest accepted response body. */
   readonly maxResponseBytes?: number;
+  /** SOCKET_DIR: loopback upstreams are reached through their Unix sockets there. */
+  readonly socketDir?: string | undefined;
 }
 
 declare module 'fastify' {
@@ -131,8 +134,10 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
     const entry = {
       pool: new Pool(url.origin, {
         connections: opts.connections ?? 16,
-        connectTimeout: Math.min(defaultTimeout, 3_000),
         keepAliveTimeout: 10_000,
+        connect: localSocketConnector(opts.socketDir, {
+          timeout: Math.min(defaultTimeout, 3_000),
+        }),
       }),
       prefix: url.pathname.replace(/\/+$/, ''),
     };

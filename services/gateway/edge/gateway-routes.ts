@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Agent, type Dispatcher } from 'undici';
 import { services } from '../../catalog.js';
 import type { BalancerOptions, Resolver } from '../../platform/discovery/index.js';
-import { platformErrors, upstreamUrl } from '../../platform/index.js';
+import { localSocketConnector, platformErrors, upstreamUrl } from '../../platform/index.js';
 import {
   createAccessTokenVerifier,
   createJwksKeySet,
@@ -89,7 +89,9 @@ export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ conf
     app.addHook('onClose', () => choice.close());
     app.log.info({ resolver: choice.kind, upstreams: routed }, 'gateway upstreams');
 
-    const dispatcher = deps.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 });
+    const dispatcher =
+      deps.dispatcher ??
+      new Agent({ keepAliveTimeout: 10_000, connect: localSocketConnector(config.SOCKET_DIR) });
     if (!deps.dispatcher) app.addHook('onClose', () => dispatcher.close());
 
     // The gauge reads breaker states at scrape time, after `upstreams` exists.

@@ -33,7 +33,12 @@ export interface EnvContext {
   serviceCredentialMaster: string;
   /** The CLI's own environment: catalog-listed variables not provided below pass through. */
   parentEnv: NodeJS.ProcessEnv;
+  /** Where instances serve and reach each other over Unix sockets (SOCKET_DIR); undefined: TCP. */
+  socketDir?: string | undefined;
 }
+
+/** Common variables a service runs without (its TCP port is enough); never reported unset. */
+const OPTIONAL_COMMON: ReadonlySet<string> = new Set(['SOCKET_DIR']);
 
 /**
  * Extension point for service-specific variables (catalog `env`). A variable listed in a
@@ -98,6 +103,7 @@ export function buildServiceEnv(
     LOG_LEVEL: ctx.logLevel,
     SHUTDOWN_TIMEOUT_MS: String(ctx.shutdownTimeoutMs),
   });
+  if (ctx.socketDir !== undefined) env.SOCKET_DIR = ctx.socketDir;
   if (spec.postgres) {
     const url = ctx.databaseUrlOf(spec.name);
     if (url !== undefined) env.DATABASE_URL = url;
@@ -118,7 +124,7 @@ export function buildServiceEnv(
   const unresolved: string[] = [];
   // Common variables beyond the fixed ones above (issuer, credentials, discovery), then the
   // service's own catalog variables: a provider's value, else the CLI's environment.
-  const extra = [...COMMON_ENV.filter((n) => !(n in env)), ...spec.env];
+  const extra = [...COMMON_ENV.filter((n) => !(n in env) && !OPTIONAL_COMMON.has(n)), ...spec.env];
   for (const name of extra) {
     const provided = SERVICE_ENV_PROVIDERS[name]?.(ctx, spec.name) ?? ctx.parentEnv[name];
     if (provided === undefined) unresolved.push(name);
