@@ -17,13 +17,21 @@ export interface DownResult {
   purged: boolean;
 }
 
-const OURS = new Set(['state.json', 'logs', 'data', 'keys']);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Refuses to delete a directory that holds anything the runtime did not put there. */
-async function assertPurgeable(home: string): Promise<void> {
+/**
+ * Refuses to delete a home that holds anything the runtime did not put there: what it puts
+ * there is exactly the HomePaths entries directly inside the home (state, logs, keys, ...).
+ */
+async function assertPurgeable(paths: HomePaths): Promise<void> {
+  const { home } = paths;
+  const ours = new Set(
+    Object.values(paths)
+      .filter((p) => path.dirname(p) === home)
+      .map((p) => path.basename(p)),
+  );
   const entries = await readdir(home).catch(() => [] as string[]);
-  const foreign = entries.filter((e) => !OURS.has(e) && !e.startsWith('state.json.'));
+  const foreign = entries.filter((e) => !ours.has(e) && !e.startsWith('state.json.'));
   if (foreign.length > 0) {
     throw new UserError(
       'ALP_RUNTIME_PURGE_REFUSED',
@@ -41,7 +49,7 @@ async function assertPurgeable(home: string): Promise<void> {
  * stops the embedded PostgreSQL, keeps data unless `purge`.
  */
 export async function runDown(paths: HomePaths, opts: { purge: boolean }): Promise<DownResult> {
-  if (opts.purge) await assertPurgeable(paths.home);
+  if (opts.purge) await assertPurgeable(paths);
   let state = await readState(paths.state);
   if (state === 'corrupt') {
     await removeState(paths.state);

@@ -1,4 +1,6 @@
+import { mkdir } from 'node:fs/promises';
 import { catalog, SERVICE_NAMES, type ServiceName } from '../../../../services/catalog.js';
+import { socketDirFits } from '../../../../services/platform/local-socket.js';
 import type { EnvContext } from './env.js';
 import type { KeyFiles } from './keys.js';
 import { instancePort } from './port-plan.js';
@@ -27,10 +29,23 @@ export interface EnvInputs {
   keys: KeyFiles;
   serviceCredentialMaster: string;
   parentEnv: NodeJS.ProcessEnv;
+  /** HomePaths.sockets when its socket paths fit (see `serviceSocketDir`). */
+  serviceSocketDir?: string | undefined;
 }
 
 /** File under keys/ holding the master secret of the service credentials. */
 export const SERVICE_CREDENTIAL_MASTER_FILE = 'service-credential-master';
+
+/**
+ * The directory where instances serve HTTP on Unix sockets too (services/platform/local-socket),
+ * created 0700 for this OS user; undefined (TCP only) when its socket paths would not fit in
+ * sun_path, as under a very deep ALPHINTRA_HOME.
+ */
+export async function serviceSocketDir(dir: string): Promise<string | undefined> {
+  if (!socketDirFits(dir)) return undefined;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
 
 /** Every database the platform needs: one per service using Postgres, plus the shared ones. */
 export function platformDatabases(prefix: string): { database: string; role: string }[] {
@@ -73,5 +88,6 @@ export function envContext(inputs: EnvInputs): EnvContext {
     keys: inputs.keys,
     serviceCredentialMaster: inputs.serviceCredentialMaster,
     parentEnv: inputs.parentEnv,
+    socketDir: inputs.serviceSocketDir,
   };
 }

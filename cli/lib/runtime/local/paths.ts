@@ -13,6 +13,8 @@ export interface HomePaths {
   /** PostgreSQL's own log; next to its data when that lives outside the home. */
   pgLog: string;
   keys: string;
+  /** Unix sockets of the service instances (HTTP, next to their TCP ports). */
+  sockets: string;
 }
 
 /** `ALPHINTRA_HOME`, default `<cwd>/.alphintra` (gitignored). */
@@ -30,6 +32,7 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env, cwd = process.
       ? path.join(home, 'logs', 'postgres.log')
       : path.join(path.dirname(pgData), 'postgres.log'),
     keys: path.join(home, 'keys'),
+    sockets: path.join(home, 'run'),
   };
 }
 

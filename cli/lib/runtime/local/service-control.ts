@@ -3,6 +3,7 @@ import { UserError } from '../../errors.js';
 import { buildServiceEnv } from './env.js';
 import {
   envContext,
+  serviceSocketDir,
   LOCAL_HOST,
   SERVICE_CREDENTIAL_MASTER_FILE,
   serviceRoles,
@@ -110,6 +111,7 @@ export async function startService(
     keys,
     serviceCredentialMaster,
     parentEnv,
+    serviceSocketDir: await serviceSocketDir(paths.sockets),
   });
   const entry = serviceEntry();
   const nodeArgsOf = (s: ServiceName): string[] => serviceCommand(entry, s);

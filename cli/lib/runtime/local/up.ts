@@ -4,6 +4,7 @@ import { UserError } from '../../errors.js';
 import { buildServiceEnv } from './env.js';
 import {
   envContext,
+  serviceSocketDir,
   LOCAL_HOST,
   platformDatabases,
   SERVICE_CREDENTIAL_MASTER_FILE,
@@ -289,6 +290,7 @@ export async function startPlatform(
       keys,
       serviceCredentialMaster,
       parentEnv: io.parentEnv,
+      serviceSocketDir: await serviceSocketDir(paths.sockets),
     });
     const unresolved = new Set<string>();
     const envOf = (i: InstancePlan): Record<string, string> => {
