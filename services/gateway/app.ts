@@ -9,6 +9,7 @@ export type { GatewayDeps } from './edge/gateway-routes.js';
 export function gatewayDefinition(deps: GatewayDeps = {}): ServiceDefinition<typeof configSchema> {
   return {
     name: 'gateway',
+    edge: true,
     schema: configSchema,
     capabilities: {
       implemented: [

@@ -22,6 +22,7 @@ const definition: ServiceDefinition<typeof schema> = {
     app.get('/boom', async () => {
       throw new Error('secret detail at /srv/app.js:12');
     });
+    app.get('/ip', async (req) => ({ ip: req.ip }));
     app.post(
       '/echo',
       { schema: { body: Type.Object({ n: Type.String() }, { additionalProperties: false }) } },
@@ -46,12 +47,37 @@ const config = parseConfig(schema, {
 let app: FastifyInstance;
 afterEach(async () => app?.close());
 
-async function build(): Promise<FastifyInstance> {
-  app = await createService(definition, config, { bodyLimit: 64 });
+async function build(edge = false): Promise<FastifyInstance> {
+  app = await createService({ ...definition, ...(edge && { edge }) }, config, { bodyLimit: 64 });
   return app;
 }
 
 describe('createService', () => {
+  describe('request.ip: behind the gateway, the one X-Forwarded-For hop it appended', () => {
+    const ipOf = async (remoteAddress: string, xff?: string, edge = false) =>
+      (
+        await (
+          await build(edge)
+        ).inject({ url: '/ip', remoteAddress, headers: xff ? { 'x-forwarded-for': xff } : {} })
+      ).json<{ ip: string }>().ip;
+
+    test('from an internal peer: the last entry, never an earlier (client-written) one', async () => {
+      expect(await ipOf('127.0.0.1', '127.0.0.5')).toBe('127.0.0.5');
+      expect(await ipOf('127.0.0.1', '198.51.100.1, 127.0.0.6')).toBe('127.0.0.6');
+      expect(await ipOf('10.1.2.3', '203.0.113.9')).toBe('203.0.113.9');
+      expect(await ipOf('::ffff:192.168.1.4', '203.0.113.9')).toBe('203.0.113.9');
+      expect(await ipOf('127.0.0.1')).toBe('127.0.0.1');
+    });
+
+    test('from a public peer the header is ignored', async () => {
+      expect(await ipOf('203.0.113.50', '127.0.0.5')).toBe('203.0.113.50');
+    });
+
+    test('at the edge (the gateway) the header is ignored', async () => {
+      expect(await ipOf('127.0.0.1', '203.0.113.9', true)).toBe('127.0.0.1');
+    });
+  });
+
   test('GET / describes the service honestly', async () => {
     const res = await (await build()).inject({ url: '/' });
     expect(res.json()).toEqual({

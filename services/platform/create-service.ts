@@ -21,6 +21,7 @@ import { redisPlugin } from './plugins/redis.js';
 import { requestContextPlugin, requestIdFor } from './plugins/request-context.js';
 import { validationPlugin } from './plugins/validation.js';
 import { serviceLogDestination } from './log-destination.js';
+import { trustGatewayHop } from './client-address.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,6 +49,12 @@ export interface ServiceDefinition<S extends TObject> {
    * `/internal/service-tokens`). Auth itself uses its own keys and signs its own tokens.
    */
   readonly identity?: (config: Readonly<Static<S>>) => Partial<Identity>;
+  /**
+   * Clients connect to this service directly (the gateway): request.ip is always the socket
+   * peer. Every other service sits behind the gateway and takes the address the gateway
+   * appended to X-Forwarded-For (see client-address.ts).
+   */
+  readonly edge?: boolean;
 }
 
 /** How a service verifies tokens and proves who it is to other services. */
@@ -92,6 +99,7 @@ export async function createService<S extends TObject>(
     // Keep-alive sockets are closed when draining so shutdown is not held by idle clients.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    trustProxy: def.edge ? false : trustGatewayHop,
   });
 
   app.register(

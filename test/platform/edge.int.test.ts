@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readWalPosition } from '../../benchmarks/runner/postgres-wal.js';
 import { resolveHome } from '../../cli/lib/runtime/local/paths.js';
 import { readState, type RuntimeState } from '../../cli/lib/runtime/local/state.js';
+import { DEFAULT_THROTTLE_POLICY } from '../../services/auth/domain/login-throttle.js';
 import { services } from '../../services/catalog.js';
 import { assertBuilt } from '../cli/cli-process.js';
 import { jwtAttacks } from '../support/identity.js';
@@ -270,6 +271,37 @@ describe.skipIf(!DATABASE_URL)(
         401,
         'ALP_AUTH_REFRESH_TOKEN_INVALID',
       ]);
+    });
+
+    test('login throttling through the gateway is per client address, and a forged X-Forwarded-For does not escape it', async () => {
+      const u = await newUser(true);
+      const login = `${gw()}/api/v1/auth/login`;
+      const [attacker, bystander] = ['127.0.0.5', '127.0.0.6'];
+      // auth's per-address allowance, each failure under a new email so no account's own
+      // (smaller) allowance is what trips.
+      for (let i = 0; i < DEFAULT_THROTTLE_POLICY.ip.freeFailures; i++) {
+        const r = await http('POST', login, {
+          from: attacker,
+          body: { email: `nobody-${randomUUID()}@example.com`, password: 'not the password' },
+        });
+        expect([r.status, codeOf(r)]).toEqual([401, 'ALP_AUTH_INVALID_CREDENTIALS']);
+      }
+      // Within the first back-off (1 s): the attacker's address waits, with the right password
+      // too and behind a forged header; another client's login is unaffected.
+      const good = { email: u.email, password: 'a long enough passphrase' };
+      const [blocked, forged, other] = await Promise.all([
+        http('POST', login, { from: attacker, body: good }),
+        http('POST', login, {
+          from: attacker,
+          body: good,
+          headers: { 'x-forwarded-for': '127.0.0.9' },
+        }),
+        http('POST', login, { from: bystander, body: good }),
+      ]);
+      expect([blocked.status, codeOf(blocked)]).toEqual([429, 'ALP_AUTH_LOGIN_THROTTLED']);
+      expect(blocked.headers['retry-after']).toBeDefined();
+      expect([forged.status, codeOf(forged)]).toEqual([429, 'ALP_AUTH_LOGIN_THROTTLED']);
+      expect(other.status, JSON.stringify(other.body)).toBe(200);
     });
 
     test(`rate limit: exactly ${RATE_LIMIT_MAX} requests of one user pass across ${GATEWAYS} gateway(s), then 429`, async () => {
