@@ -11,8 +11,9 @@ import { buildConnector } from 'undici';
  * that socket instead. URLs, discovery records and everything else stay as they are: only
  * the transport of a loopback hop changes, and a call to any other host goes over TCP.
  *
- * Why: a request over a Unix socket costs both ends ~40 % less CPU than over loopback TCP
- * (no TCP stack; measured in benchmarks/README.md), and an order crosses three such hops.
+ * Why: a Unix socket skips the TCP stack, and an order crosses three such hops. Under `bench
+ * order` the services' own CPU per order fell 1-8 % with it (benchmarks/README.md, thirteenth
+ * session); a proxied read did not measurably change.
  */
 
 /** The socket an instance listening on `port` serves on. */
