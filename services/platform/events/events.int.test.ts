@@ -186,6 +186,66 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     }
   });
 
+  test('a consumer vacuums its queue’s table once enough deliveries finished there, and only then', async () => {
+    const fresh = await createTestDatabase('events_vacuum');
+    const producer = createPgBossBus({
+      connectionString: fresh.url,
+      service: 'trading',
+      consumersOf: () => ['risk'],
+    });
+    const consumer = createPgBossBus({
+      connectionString: fresh.url,
+      service: 'risk',
+      consumersOf: () => ['risk'],
+      vacuumMinDeliveries: 100,
+      vacuumEveryMs: 100,
+    });
+    const admin = new pg.Pool({ connectionString: fresh.url, max: 1 });
+    // Manual vacuums of a queue's partition (autovacuum counts apart).
+    const vacuums = async (topic: EventTopic): Promise<number> => {
+      const { rows } = await admin.query<{ n: number }>(
+        `SELECT coalesce(sum(s.vacuum_count), 0)::int AS n
+           FROM pgboss.queue q JOIN pg_stat_user_tables s
+             ON s.schemaname = 'pgboss' AND s.relname = q.partition_name
+          WHERE q.name = $1`,
+        [`risk.${topic}`],
+      );
+      return rows[0]!.n;
+    };
+    const events = (topic: EventTopic, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: randomUUID(),
+        topic,
+        key: `k${i}`,
+        source: 'trading' as const,
+        occurredAt: new Date().toISOString(),
+        payload: { i },
+      }));
+    try {
+      await producer.start();
+      await consumer.start();
+      const seen = { OrderExpired: 0, OrderCanceled: 0 };
+      await consumer.subscribe('OrderExpired', async () => void seen.OrderExpired++);
+      await consumer.subscribe('OrderCanceled', async () => void seen.OrderCanceled++);
+      await producer.publish([...events('OrderExpired', 150), ...events('OrderCanceled', 40)]);
+      await until(
+        'all delivered',
+        async () => (seen.OrderExpired === 150 && seen.OrderCanceled === 40 ? true : undefined),
+        10_000,
+      );
+      // 150 finished on one queue: vacuumed (the statistics arrive within a second or so).
+      await until('the busy queue vacuumed', async () =>
+        (await vacuums('OrderExpired')) >= 1 ? true : undefined,
+      );
+      // 40 on the other, under the threshold: left to autovacuum.
+      expect(await vacuums('OrderCanceled')).toBe(0);
+    } finally {
+      await admin.end();
+      await Promise.all([producer.stop(), consumer.stop()].map((p) => p.catch(() => {})));
+      await fresh.drop();
+    }
+  });
+
   test('housekeeping prunes published outbox rows and old event ids only, in batches', async () => {
     const tag = randomUUID();
     const day = 24 * 60 * 60 * 1000;

@@ -2,6 +2,7 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { catalog, SERVICE_NAMES, type EventTopic, type ServiceName } from '../../catalog.js';
 import { createPreparedDb } from './prepared-db.js';
+import { createQueueVacuum } from './queue-vacuum.js';
 import type { EventBus, EventEnvelope, EventHandler } from './types.js';
 
 export interface PgBossBusOptions {
@@ -25,6 +26,10 @@ export interface PgBossBusOptions {
   /** Completed deliveries leave the job table for the archive after this long. */
   readonly archiveCompletedAfterSeconds?: number;
   readonly poolMax?: number;
+  /** Deliveries finished on one of this service's queues before it vacuums that queue's table. */
+  readonly vacuumMinDeliveries?: number;
+  /** How often those counts are looked at. */
+  readonly vacuumEveryMs?: number;
   /** Called once for a delivery that failed its last attempt (it is now dead-lettered). */
   readonly onDeadLetter?: (topic: EventTopic, event: EventEnvelope, err: unknown) => void;
   readonly onError?: (err: Error) => void;
@@ -114,6 +119,12 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
     deleteAfterDays: 1,
   });
   boss.on('error', (err) => opts.onError?.(err));
+  const vacuum = createQueueVacuum({
+    db,
+    ...(opts.vacuumMinDeliveries !== undefined && { minDeliveries: opts.vacuumMinDeliveries }),
+    ...(opts.vacuumEveryMs !== undefined && { everyMs: opts.vacuumEveryMs }),
+    ...(opts.onError && { onError: opts.onError }),
+  });
   const ready = new Map<string, Promise<void>>();
 
   function ensureQueue(consumer: ServiceName, topic: EventTopic): Promise<void> {
@@ -202,6 +213,7 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
             );
           }
           if (!done) await oneByOne(jobs);
+          vacuum.finished(name, jobs.length);
           // pg-boss waits a polling interval after every fetch, even a full one, which caps a
           // queue at batchSize per interval (100 events/s): a backlog would only grow under
           // load. A full batch means more may wait, so the worker fetches again at once.
@@ -216,6 +228,7 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
 
     async stop() {
       try {
+        await vacuum.stop();
         await boss.stop({ graceful: true, timeout: 5_000, wait: true });
       } finally {
         // pg-boss closes only a database it opened itself.
