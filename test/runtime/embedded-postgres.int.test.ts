@@ -71,7 +71,7 @@ describe('up with the embedded PostgreSQL (no DATABASE_URL)', () => {
     },
   );
 
-  test('services reach it through its Unix socket, TCP stays open for tools', async () => {
+  test('services reach it through its Unix socket, TCP stays open for tools; autovacuum every 10 s', async () => {
     const passwords = JSON.parse(
       readFileSync(path.join(home, 'keys', 'db-passwords.json'), 'utf8'),
     ) as Record<string, string>;
@@ -90,6 +90,11 @@ describe('up with the embedded PostgreSQL (no DATABASE_URL)', () => {
       );
       expect(new Set(rows.map((r) => r.app))).toEqual(new Set(['trading', 'risk-bus']));
       expect(rows.every((r) => r.unix)).toBe(true);
+      // The server settings given at start (SERVER_SETTINGS).
+      const naptime = await admin.query<{ v: string }>(
+        "SELECT current_setting('autovacuum_naptime') AS v",
+      );
+      expect(naptime.rows[0]!.v).toBe('10s');
     } finally {
       await admin.end();
     }

@@ -181,6 +181,16 @@ async function initialise(
 }
 
 /**
+ * Given at every start, so clusters initialised by an earlier version get them too.
+ * Autovacuum visits each database every 10 s instead of every minute: the bus's queue tables
+ * and the order tables collect dead row versions, and plans made while they were small,
+ * until a vacuum or analyze comes; in the first minute of `bench order` on a fresh home
+ * PostgreSQL spent 1.50-1.54 ms per order with the default and 1.27 with 10 s, for ~0.27 s
+ * more CPU per idle minute (benchmarks/README.md, thirteenth session).
+ */
+export const SERVER_SETTINGS = ['-c autovacuum_naptime=10s'] as const;
+
+/**
  * Initialises (first run) and starts the embedded PostgreSQL through pg_ctl, so that the
  * postmaster is a daemon in its own session and outlives the CLI (`up --detach`). A
  * postmaster already running on the data directory is reused.
@@ -226,7 +236,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       '-l',
       opts.logFile,
       '-o',
-      socketDir ? `-p ${opts.port} -k ${socketDir}` : `-p ${opts.port}`,
+      [`-p ${opts.port}`, socketDir && `-k ${socketDir}`, ...SERVER_SETTINGS]
+        .filter(Boolean)
+        .join(' '),
     ],
     {
       ...asUser(user),
