@@ -11,7 +11,7 @@ import { applyAllOnce, applyOnce } from './inbox.js';
 import type { WriteTx } from '../transaction.js';
 import { enqueue } from './outbox.js';
 import { pruneEventTables } from './housekeeping.js';
-import { createPgBossBus, withQueueCreationLock } from './pg-boss-bus.js';
+import { createPgBossBus, withQueueCreationLock, type PgBossBusOptions } from './pg-boss-bus.js';
 import { createRelay } from './relay.js';
 import type { EventBus, EventEnvelope } from './types.js';
 import { until } from '../../../test/support/until.js';
@@ -148,59 +148,68 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     }
   });
 
-  test('a backlog drains at once: a full batch is followed by the next fetch, not a polling interval', async () => {
-    const fresh = await createTestDatabase('events_drain');
+  /** A trading producer and a risk consumer sharing a bus database of their own. */
+  async function producerAndConsumer(db: string, consumerOptions: Partial<PgBossBusOptions>) {
+    const fresh = await createTestDatabase(db);
     const producer = createPgBossBus({
       connectionString: fresh.url,
       service: 'trading',
       consumersOf: () => ['risk'],
     });
-    // A 10 s polling interval: draining 300 events 50 at a time, one fetch per interval,
-    // would take 50 s.
     const consumer = createPgBossBus({
       connectionString: fresh.url,
       service: 'risk',
       consumersOf: () => ['risk'],
+      ...consumerOptions,
+    });
+    await producer.start();
+    await consumer.start();
+    return {
+      url: fresh.url,
+      producer,
+      consumer,
+      async close() {
+        await Promise.all([producer.stop(), consumer.stop()].map((p) => p.catch(() => {})));
+        await fresh.drop();
+      },
+    };
+  }
+
+  /** `n` events of `topic` as trading publishes them. */
+  const envelopes = (topic: EventTopic, n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      id: randomUUID(),
+      topic,
+      key: `k${i}`,
+      source: 'trading' as const,
+      occurredAt: new Date().toISOString(),
+      payload: { i },
+    }));
+
+  test('a backlog drains at once: a full batch is followed by the next fetch, not a polling interval', async () => {
+    // A 10 s polling interval: draining 300 events 50 at a time, one fetch per interval,
+    // would take 50 s.
+    const { producer, consumer, close } = await producerAndConsumer('events_drain', {
       batchSize: 50,
       pollingIntervalSeconds: 10,
     });
     try {
-      await producer.start();
-      await consumer.start();
-      const events = Array.from({ length: 300 }, (_, i) => ({
-        id: randomUUID(),
-        topic: 'OrderExpired' as const,
-        key: `k${i}`,
-        source: 'trading' as const,
-        occurredAt: new Date().toISOString(),
-        payload: { i },
-      }));
-      await producer.publish(events);
+      await producer.publish(envelopes('OrderExpired', 300));
       const seen = new Set<string>();
       await consumer.subscribe('OrderExpired', async (e) => void seen.add(e.id));
       await until('all 300 delivered', async () => (seen.size === 300 ? true : undefined), 8_000);
       expect(seen.size).toBe(300);
     } finally {
-      await Promise.all([producer.stop(), consumer.stop()].map((p) => p.catch(() => {})));
-      await fresh.drop();
+      await close();
     }
   });
 
   test('a consumer vacuums its queue’s table once enough deliveries finished there, and only then', async () => {
-    const fresh = await createTestDatabase('events_vacuum');
-    const producer = createPgBossBus({
-      connectionString: fresh.url,
-      service: 'trading',
-      consumersOf: () => ['risk'],
-    });
-    const consumer = createPgBossBus({
-      connectionString: fresh.url,
-      service: 'risk',
-      consumersOf: () => ['risk'],
+    const { url, producer, consumer, close } = await producerAndConsumer('events_vacuum', {
       vacuumMinDeliveries: 100,
       vacuumEveryMs: 100,
     });
-    const admin = new pg.Pool({ connectionString: fresh.url, max: 1 });
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
     // Manual vacuums of a queue's partition (autovacuum counts apart).
     const vacuums = async (topic: EventTopic): Promise<number> => {
       const { rows } = await admin.query<{ n: number }>(
@@ -212,22 +221,14 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
       );
       return rows[0]!.n;
     };
-    const events = (topic: EventTopic, n: number) =>
-      Array.from({ length: n }, (_, i) => ({
-        id: randomUUID(),
-        topic,
-        key: `k${i}`,
-        source: 'trading' as const,
-        occurredAt: new Date().toISOString(),
-        payload: { i },
-      }));
     try {
-      await producer.start();
-      await consumer.start();
       const seen = { OrderExpired: 0, OrderCanceled: 0 };
       await consumer.subscribe('OrderExpired', async () => void seen.OrderExpired++);
       await consumer.subscribe('OrderCanceled', async () => void seen.OrderCanceled++);
-      await producer.publish([...events('OrderExpired', 150), ...events('OrderCanceled', 40)]);
+      await producer.publish([
+        ...envelopes('OrderExpired', 150),
+        ...envelopes('OrderCanceled', 40),
+      ]);
       await until(
         'all delivered',
         async () => (seen.OrderExpired === 150 && seen.OrderCanceled === 40 ? true : undefined),
@@ -241,8 +242,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
       expect(await vacuums('OrderCanceled')).toBe(0);
     } finally {
       await admin.end();
-      await Promise.all([producer.stop(), consumer.stop()].map((p) => p.catch(() => {})));
-      await fresh.drop();
+      await close();
     }
   });
 
