@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ADMIN_DATABASE_URL,
   createTestDatabase,
+  databaseUrl,
   type TestDatabase,
 } from '../../../test/support/database.js';
 import type { EventTopic, ServiceName } from '../../catalog.js';
@@ -149,20 +150,25 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
   });
 
   /** A trading producer and a risk consumer sharing a bus database of their own. */
-  async function producerAndConsumer(db: string, consumerOptions: Partial<PgBossBusOptions>) {
+  async function producerAndConsumer(
+    db: string,
+    consumerOptions: Partial<PgBossBusOptions>,
+    /** Runs once the producer has created pg-boss's schema; may name the consumer's URL. */
+    beforeConsumer?: (url: string) => Promise<string | undefined>,
+  ) {
     const fresh = await createTestDatabase(db);
     const producer = createPgBossBus({
       connectionString: fresh.url,
       service: 'trading',
       consumersOf: () => ['risk'],
     });
+    await producer.start();
     const consumer = createPgBossBus({
-      connectionString: fresh.url,
+      connectionString: (await beforeConsumer?.(fresh.url)) ?? fresh.url,
       service: 'risk',
       consumersOf: () => ['risk'],
       ...consumerOptions,
     });
-    await producer.start();
     await consumer.start();
     return {
       url: fresh.url,
@@ -243,6 +249,48 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     } finally {
       await admin.end();
       await close();
+    }
+  });
+
+  test('a consumer whose role does not own the queue tables leaves them to autovacuum, and says so once', async () => {
+    const role = `t_bus_guest_${randomUUID().slice(0, 8)}`;
+    const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    const errors: string[] = [];
+    const { producer, consumer, close } = await producerAndConsumer(
+      'events_vacuum_guest',
+      { vacuumMinDeliveries: 50, vacuumEveryMs: 100, onError: (e) => errors.push(e.message) },
+      async (ownerUrl) => {
+        // Everything pg-boss needs to consume, nothing that makes it the owner.
+        const owner = new pg.Client({ connectionString: ownerUrl });
+        await owner.connect();
+        try {
+          await admin.query(`CREATE ROLE ${role} LOGIN`);
+          await owner.query(`GRANT USAGE ON SCHEMA pgboss TO ${role};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO ${role}`);
+        } finally {
+          await owner.end();
+        }
+        return databaseUrl(ownerUrl, new URL(ownerUrl).pathname.slice(1), role, '');
+      },
+    );
+    try {
+      // Published first: the producer (the owner) creates the queue the guest consumes.
+      await producer.publish(envelopes('OrderExpired', 120));
+      let seen = 0;
+      await consumer.subscribe('OrderExpired', async () => void seen++);
+      await until('all delivered', async () => (seen === 120 ? true : undefined), 10_000);
+      await until('the refusal said', async () => (errors.length > 0 ? true : undefined), 5_000);
+      await new Promise((r) => setTimeout(r, 300)); // a few more passes: still said once
+      expect(errors).toEqual([
+        expect.stringMatching(
+          /^queue risk\.OrderExpired: this role does not own j\w+; left to autovacuum$/,
+        ),
+      ]);
+    } finally {
+      await close();
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
     }
   });
 

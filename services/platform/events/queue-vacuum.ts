@@ -10,7 +10,8 @@ import type { BossDb } from './prepared-db.js';
  * then read 11,000-41,000 buffers to return ~22 jobs, against ~700-1,200 with the partitions
  * vacuumed every few seconds, and PostgreSQL's CPU per order fell by a third
  * (benchmarks/README.md, thirteenth session). Doing it here rather than lowering the naptime
- * costs nothing while idle and works on any server the bus runs on.
+ * costs nothing while idle and works on any server the bus runs on, where its role owns
+ * pg-boss's tables (it created them); otherwise the queue is left to autovacuum, said once.
  */
 
 export interface QueueVacuumOptions {
@@ -27,75 +28,74 @@ export interface QueueVacuumOptions {
 export interface QueueVacuum {
   /** Counts deliveries this process finished on `queue`. */
   finished(queue: string, deliveries: number): void;
-  /** One pass now: vacuums every queue at or over the threshold (tests; the timer calls it). */
-  runOnce(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-/** insufficient_privilege: the bus role does not own pg-boss's tables; nothing to retry. */
-const NOT_OWNER = '42501';
+
+/** A queue's table, and whether this role may vacuum it (PostgreSQL only warns otherwise). */
+interface QueueTable {
+  readonly name: string;
+  readonly owned: boolean;
+}
 
 export function createQueueVacuum(opts: QueueVacuumOptions): QueueVacuum {
   const schema = opts.schema ?? 'pgboss';
   const minDeliveries = opts.minDeliveries ?? 1_000;
   const counts = new Map<string, number>();
-  const partitions = new Map<string, string>();
-  let disabled = false;
+  const tables = new Map<string, QueueTable>();
   let running: Promise<void> | undefined;
 
-  async function partitionOf(queue: string): Promise<string | undefined> {
-    const known = partitions.get(queue);
+  async function tableOf(queue: string): Promise<QueueTable | undefined> {
+    const known = tables.get(queue);
     if (known) return known;
     const { rows } = await opts.db.executeSql(
-      `SELECT partition_name FROM ${quoteIdent(schema)}.queue WHERE name = $1`,
-      [queue],
+      `SELECT q.partition_name AS name, pg_has_role(c.relowner, 'USAGE') AS owned
+         FROM ${quoteIdent(schema)}.queue q
+         JOIN pg_class c ON c.relname = q.partition_name
+          AND c.relnamespace = to_regnamespace($2)
+        WHERE q.name = $1`,
+      [queue, schema],
     );
-    const name = (rows[0] as { partition_name?: string | null } | undefined)?.partition_name;
-    if (name) partitions.set(queue, name);
-    return name ?? undefined;
+    const table = rows[0] as QueueTable | undefined;
+    if (!table) return undefined;
+    tables.set(queue, table);
+    if (!table.owned) {
+      opts.onError?.(
+        new Error(`queue ${queue}: this role does not own ${table.name}; left to autovacuum`),
+      );
+    }
+    return table;
   }
 
   async function pass(): Promise<void> {
     for (const [queue, n] of counts) {
-      if (disabled || n < minDeliveries) continue;
+      if (n < minDeliveries) continue;
       counts.set(queue, 0);
       try {
-        const partition = await partitionOf(queue);
-        if (!partition) continue;
+        const table = await tableOf(queue);
+        if (!table?.owned) continue;
         // SKIP_LOCKED: another process vacuuming the same queue (a second instance) is enough.
         await opts.db.executeSql(
-          `VACUUM (SKIP_LOCKED) ${quoteIdent(schema)}.${quoteIdent(partition)}`,
+          `VACUUM (SKIP_LOCKED) ${quoteIdent(schema)}.${quoteIdent(table.name)}`,
         );
       } catch (err) {
-        if ((err as { code?: string }).code === NOT_OWNER) disabled = true;
-        opts.onError?.(
-          Object.assign(
-            new Error(`vacuum of queue ${queue} failed${disabled ? '; not again' : ''}`),
-            {
-              cause: err,
-            },
-          ),
-        );
+        opts.onError?.(Object.assign(new Error(`vacuum of queue ${queue} failed`), { cause: err }));
       }
     }
   }
 
-  function runOnce(): Promise<void> {
+  const timer = setInterval(() => {
     running ??= pass().finally(() => {
       running = undefined;
     });
-    return running;
-  }
-
-  const timer = setInterval(() => void runOnce(), opts.everyMs ?? 5_000);
+  }, opts.everyMs ?? 5_000);
   timer.unref();
 
   return {
     finished(queue, deliveries) {
       counts.set(queue, (counts.get(queue) ?? 0) + deliveries);
     },
-    runOnce,
     async stop() {
       clearInterval(timer);
       await running;
