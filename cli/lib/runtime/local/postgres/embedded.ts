@@ -188,7 +188,7 @@ async function initialise(
  * PostgreSQL spent 1.50-1.54 ms per order with the default and 1.27 with 10 s, for ~0.27 s
  * more CPU per idle minute (benchmarks/README.md, thirteenth session).
  */
-export const SERVER_SETTINGS = ['-c autovacuum_naptime=10s'] as const;
+const SERVER_SETTINGS = ['-c autovacuum_naptime=10s'] as const;
 
 /**
  * Initialises (first run) and starts the embedded PostgreSQL through pg_ctl, so that the
@@ -223,6 +223,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     await mkdir(socketDir, { recursive: true, mode: 0o700 });
     if (user) await chown(socketDir, user.uid, user.gid);
   }
+  const serverOptions = [`-p ${opts.port}`, socketDir && `-k ${socketDir}`, ...SERVER_SETTINGS]
+    .filter(Boolean)
+    .join(' ');
   const res = await runTool(
     bin.pg_ctl,
     [
@@ -236,9 +239,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       '-l',
       opts.logFile,
       '-o',
-      [`-p ${opts.port}`, socketDir && `-k ${socketDir}`, ...SERVER_SETTINGS]
-        .filter(Boolean)
-        .join(' '),
+      serverOptions,
     ],
     {
       ...asUser(user),
@@ -252,7 +253,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       'ALP_PG_START_FAILED',
       `the embedded PostgreSQL did not start on port ${opts.port}`,
       {
-        target: `pg_ctl start -D ${opts.dataDir} -o "-p ${opts.port}"`,
+        target: `pg_ctl start -D ${opts.dataDir} -o "${serverOptions}"`,
         status: res.exitCode ?? 'signal',
         outputTail: [
           ...res.output.split('\n').filter(Boolean),
