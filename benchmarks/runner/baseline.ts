@@ -39,6 +39,8 @@ export interface Baseline {
     readonly cpus: number;
     readonly node: string;
     readonly loadAverage: readonly number[];
+    /** The machine's own speed when the baseline was saved (`bench --calibrate`). */
+    readonly calibration?: { readonly rps: number; readonly cpuMsPerRequest: number };
   };
   /** One per repeated run (`--repeat N`): the spread between them is the noise. */
   readonly samples: readonly BaselineSample[];

@@ -51,7 +51,12 @@ const scenario = (runs: RunStats[], errorRate: number): ScenarioResult => ({
     },
   ],
   passed: errorRate === 0,
-  baseline: { file: 'benchmarks/baselines/order.json', comparison: null, saved: false },
+  baseline: {
+    file: 'benchmarks/baselines/order.json',
+    comparison: null,
+    machine: null,
+    saved: false,
+  },
 });
 
 const bench = (s: ScenarioResult): BenchResult => ({
@@ -59,6 +64,7 @@ const bench = (s: ScenarioResult): BenchResult => ({
   startedAt: '2026-11-25T16:00:00.000Z',
   finishedAt: '2026-11-25T16:01:00.000Z',
   machine: { cpus: 2, node: 'v20.20.2', loadAverage: [5, 5, 5] },
+  calibration: null,
   benchUsers: 10,
   gatewayRateLimit: 100_000_000,
   scenarios: [s],
@@ -134,6 +140,44 @@ describe('renderBench', () => {
       '\n  3 runs, req/s: 999.9, 1000, 999.8 (median by p99 shown; p99 ms: 9, 31, 12)\n',
     );
     expect(out).toContain("; latency from each request's intended send time, in µs (open model)\n");
+  });
+
+  test('calibrated: the machine line under the header, and its change against the baseline', () => {
+    const s = scenario([run()], 0);
+    const out = renderBench(
+      {
+        ...bench({
+          ...s,
+          baseline: {
+            ...s.baseline,
+            machine: {
+              baselineRps: 4900,
+              currentRps: 3400.5,
+              rpsChangePct: -30.602,
+              baselineCpuMsPerRequest: 0.28,
+              currentCpuMsPerRequest: 0.41,
+              cpuChangePct: 46.429,
+            },
+          },
+        }),
+        calibration: {
+          workload: 'four bare hops',
+          connections: 50,
+          durationS: 5,
+          rps: 3400.5,
+          latencyMs: { p50: 12, p99: 40 },
+          cpuMsPerRequest: 0.41,
+          runsRps: [3400.5],
+        },
+      },
+      plain,
+    );
+    expect(out).toContain(
+      '\nmachine (calibration, four bare hops): 3,401 req/s, p50 12 ms, p99 40 ms, 0.41 ms CPU/request\n',
+    );
+    expect(out).toContain(
+      '\n  machine (calibration): then 4,900 req/s at 0.28 ms CPU/request, now 3,401 at 0.41 (-30.602 %, +46.429 %)\n',
+    );
   });
 
   test('a scenario that began on a busy platform says so above its table', () => {

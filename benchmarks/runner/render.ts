@@ -6,6 +6,7 @@ import { describeDrain } from './bus-drain.js';
 import { describeSettle } from './settle.js';
 import { describeCpu } from './run-scenario.js';
 import { describeWal } from './postgres-wal.js';
+import { describeCalibration, type MachineChange } from './calibration.js';
 
 const HEADERS = [
   'target',
@@ -101,6 +102,7 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
     );
     lines.push(`  baseline: ${parts.join('; ')}`, c.dim(`    beyond noise = ${b.method}`));
   }
+  if (s.baseline.machine) lines.push(`  ${describeMachineChange(s.baseline.machine)}`);
   for (const [i, d] of s.bus.entries()) {
     const line = `  ${s.bus.length > 1 ? `run ${i + 1}: ` : ''}${describeDrain(d)}`;
     lines.push(d.waitingAfter === 0 ? c.dim(line) : c.yellow(line));
@@ -109,14 +111,27 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
   return lines.join('\n');
 }
 
+/**
+ * e.g. `machine (calibration): then 4,900 req/s at 0.28 ms CPU/request, now 3,401 at 0.41
+ * (-30.6 %, +46.4 %)`: the baseline's difference may then be the machine's, not the code's.
+ */
+function describeMachineChange(m: MachineChange): string {
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  const signed = (v: number) => `${v > 0 ? '+' : ''}${v} %`;
+  return `machine (calibration): then ${n(m.baselineRps)} req/s at ${m.baselineCpuMsPerRequest} ms CPU/request, now ${n(m.currentRps)} at ${m.currentCpuMsPerRequest} (${signed(m.rpsChangePct)}, ${signed(m.cpuChangePct)})`;
+}
+
 /** The human report (stdout without --json). */
 export function renderBench(r: BenchResult, c: ChalkInstance): string {
   const open = r.scenarios.length > 0 && r.scenarios.every((s) => s.load.mode === 'open');
   const latency = open
     ? "latency from each request's intended send time, in µs (open model)"
     : 'latency of closed-loop runs in whole ms (autocannon)';
+  const calibration = r.calibration
+    ? `\nmachine (calibration, ${r.calibration.workload}): ${describeCalibration(r.calibration)}`
+    : '';
   const head = c.dim(
-    `${r.command}\n${r.machine.cpus} CPUs, node ${r.machine.node}, load average ${r.machine.loadAverage.join(' ')}; ${latency}`,
+    `${r.command}\n${r.machine.cpus} CPUs, node ${r.machine.node}, load average ${r.machine.loadAverage.join(' ')}; ${latency}${calibration}`,
   );
   const verdict = r.passed
     ? c.green(`all SLOs met (${r.scenarios.length} scenarios)`)

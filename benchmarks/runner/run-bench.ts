@@ -10,6 +10,13 @@ import { loadAverageNow } from './load-average.js';
 import { platformProbes, readCpuTimes } from './process-cpu.js';
 import { readWalPosition } from './postgres-wal.js';
 import { drainBus } from './bus-drain.js';
+import {
+  describeCalibration,
+  machineChange,
+  runCalibration,
+  type Calibration,
+  type MachineChange,
+} from './calibration.js';
 import { describeSettle, settle, type Settle } from './settle.js';
 import { readEvents } from '../../cli/lib/runtime/local/bus-view.js';
 import { runScenario, type ScenarioRuns } from './run-scenario.js';
@@ -30,6 +37,8 @@ export interface BenchOptions {
   /** Longest wait, before each scenario, for the platform to go quiet (0: one window). */
   readonly settleS?: number;
   readonly saveBaseline: boolean;
+  /** Measure the machine itself first (calibration.ts), to tell its speed from the code's. */
+  readonly calibrate?: boolean;
   readonly baselineDir: string;
   readonly paths: HomePaths;
   /** The command line as typed, recorded in the result and in saved baselines. */
@@ -51,6 +60,8 @@ export interface ScenarioResult extends ScenarioRuns {
   readonly baseline: {
     readonly file: string;
     readonly comparison: BaselineComparison | null;
+    /** This invocation's calibration against the baseline's (null: either has none). */
+    readonly machine: MachineChange | null;
     readonly saved: boolean;
   };
 }
@@ -64,6 +75,8 @@ export interface BenchResult {
     readonly node: string;
     readonly loadAverage: number[];
   };
+  /** The machine's own speed in this invocation (`--calibrate`), else null. */
+  readonly calibration: Calibration | null;
   /** Bench users registered for this invocation (the largest `users` of the scenarios). */
   readonly benchUsers: number;
   /** x-ratelimit-limit the gateway announced for the bench user (null: no header). */
@@ -151,6 +164,16 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   }
 
   const probes = platformProbes(state);
+  let calibration: Calibration | null = null;
+  if (o.calibrate) {
+    // On a quiet platform: the skeleton measures the machine, not what the platform still does.
+    const settled = await settle(() => readCpuTimes(probes), {
+      budgetMs: (o.settleS ?? DEFAULT_SETTLE_S) * 1000,
+    });
+    o.progress(`calibration: ${describeSettle(settled)}`);
+    calibration = await runCalibration({ progress: o.progress });
+    o.progress(`calibration: ${describeCalibration(calibration)}`);
+  }
   const results: ScenarioResult[] = [];
   for (const s of chosen) {
     for (const user of s.seedOrders ? users.slice(0, s.users ?? 1) : []) {
@@ -200,7 +223,14 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         load,
         createdAt: new Date().toISOString(),
         command: o.command,
-        machine: { cpus: cpus().length, node: process.version, loadAverage: loadAverageNow() },
+        machine: {
+          cpus: cpus().length,
+          node: process.version,
+          loadAverage: loadAverageNow(),
+          ...(calibration && {
+            calibration: { rps: calibration.rps, cpuMsPerRequest: calibration.cpuMsPerRequest },
+          }),
+        },
         samples,
       });
       o.progress(`${s.id}: baseline saved to ${file}`);
@@ -219,6 +249,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       baseline: {
         file,
         comparison: stored ? compareWithBaseline(stored, samples, load) : null,
+        machine: machineChange(stored?.machine.calibration, calibration),
         saved: o.saveBaseline,
       },
     });
@@ -231,6 +262,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version, loadAverage: loadAverageNow() },
+    calibration,
     benchUsers: users.length,
     gatewayRateLimit,
     scenarios: results,

@@ -29,7 +29,8 @@ After each measured run of the order scenario the event bus is read: what still 
 The gateway's per-user rate limit and risk's per-user order rate must be raised for a bench: start the platform with
   RATE_LIMIT_MAX=100000000 RISK_DEFAULT_ORDER_RATE=1000000 alphintra up --detach
 Exit codes: 0 all SLOs met, 1 an SLO breached, 2 usage, 3 platform not running or limits too low.
-Baselines live in benchmarks/baselines/<scenario>.json; a difference is called beyond noise when outside the min..max of the baseline's repeated runs (3 or more), else beyond ±10 %.`;
+Baselines live in benchmarks/baselines/<scenario>.json; a difference is called beyond noise when outside the min..max of the baseline's repeated runs (3 or more), else beyond ±10 %.
+The same commit can run much faster or slower on another day: the machine is shared, and on a virtual machine each message between processes costs what the host lets it. --calibrate first runs a skeleton of the order path's HTTP hops (four bare processes, no database) and reports its throughput and CPU per request; a baseline saved with it keeps that number, and a later calibrated comparison says how the machine's speed changed (calibration in --json; baseline.machine per scenario).`;
 
   static override examples = [
     {
@@ -43,6 +44,11 @@ Baselines live in benchmarks/baselines/<scenario>.json; a difference is called b
     {
       description: 'Order placement at a fixed arrival rate of 500 orders/s',
       command: '<%= config.bin %> <%= command.id %> order --rate 500 --duration 20',
+    },
+    {
+      description:
+        "Orders, with the machine's own speed measured first (compare days and baselines)",
+      command: '<%= config.bin %> <%= command.id %> order --calibrate',
     },
     {
       description: 'Measure three times and store the result as the baseline',
@@ -101,6 +107,11 @@ Baselines live in benchmarks/baselines/<scenario>.json; a difference is called b
       description: 'Store this run as the baseline of each scenario.',
       env: 'ALPHINTRA_BENCH_SAVE_BASELINE',
     }),
+    calibrate: Flags.boolean({
+      description:
+        'First measure the machine itself (four bare HTTP hops, no database; ~10 s) and report it next to the results and baselines.',
+      env: 'ALPHINTRA_BENCH_CALIBRATE',
+    }),
     'baseline-dir': Flags.string({
       description: 'Where baselines are kept.',
       env: 'ALPHINTRA_BENCH_BASELINE_DIR',
@@ -121,6 +132,7 @@ Baselines live in benchmarks/baselines/<scenario>.json; a difference is called b
       repeat: flags.repeat,
       settleS: flags.settle,
       saveBaseline: flags['save-baseline'],
+      calibrate: flags.calibrate,
       baselineDir: flags['baseline-dir'],
       paths: resolveHome(),
       command: commandLine(this.commandName, this.argv),
