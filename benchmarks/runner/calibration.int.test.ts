@@ -41,9 +41,14 @@ describe('runCalibration', () => {
   });
 
   test('a hop that cannot start is a clear error, and nothing is left running', async () => {
-    await expect(runCalibration({ durationS: 1, warmupS: 0, startTimeoutMs: 1 })).rejects.toThrow(
-      /calibration: the risk hop did not listen within 1 ms/,
-    );
+    await expect(
+      runCalibration({ durationS: 1, warmupS: 0, startTimeoutMs: 1 }),
+    ).rejects.toMatchObject({
+      code: 'ALP_BENCH_CALIBRATION_FAILED',
+      message: 'calibration: the risk hop did not listen within 1 ms',
+      exitCode: 3,
+      suggestions: ['run the bench without --calibrate'],
+    });
     expect(await hopProcesses()).toEqual([]);
   });
 });

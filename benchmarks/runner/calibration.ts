@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { UserError } from '../../cli/lib/errors.js';
 import { runClosedLoop } from './closed-loop.js';
 import { cpuPerRequest, readCpuTimes, type CpuProbe } from './process-cpu.js';
 import { round3 } from './run-stats.js';
@@ -84,6 +85,14 @@ process.on('SIGTERM', () => process.exit(0));
 /** undici as the hops import it (a file URL: `-e` code has no module path to resolve from). */
 const UNDICI_URL = pathToFileURL(createRequire(import.meta.url).resolve('undici')).href;
 
+/** The skeleton could not be measured: nothing of the platform was run yet, so try without. */
+function calibrationFailed(what: string, problems: readonly string[]): UserError {
+  return new UserError('ALP_BENCH_CALIBRATION_FAILED', `calibration: ${what}`, {
+    problems: problems.filter((p) => p.length > 0),
+    suggestions: ['run the bench without --calibrate'],
+  });
+}
+
 interface Hop {
   readonly role: string;
   readonly child: ChildProcess;
@@ -102,7 +111,7 @@ function startHop(role: string, next: readonly number[], timeoutMs: number): Pro
     const fail = (why: string) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`calibration: the ${role} hop ${why}${stderr ? `: ${stderr.trim()}` : ''}`));
+      reject(calibrationFailed(`the ${role} hop ${why}`, stderr.trim().split('\n').slice(-5)));
     };
     const timer = setTimeout(() => fail(`did not listen within ${timeoutMs} ms`), timeoutMs);
     child.once('error', (err) => fail(`could not start (${err.message})`));
@@ -170,8 +179,9 @@ export async function runCalibration(o: CalibrationOptions = {}): Promise<Calibr
       const perHop = cpuPerRequest(before, await readCpuTimes(probes), stats.requests);
       const failed = stats.errors + stats.non2xx;
       if (stats.requests === 0 || failed > 0) {
-        throw new Error(
-          `calibration: ${failed} of ${stats.requests + stats.errors} requests failed through the skeleton`,
+        throw calibrationFailed(
+          `${failed} of ${stats.requests + stats.errors} requests failed through the skeleton`,
+          Object.entries(stats.statusCounts).map(([status, n]) => `${n} × ${status}`),
         );
       }
       measured.push({

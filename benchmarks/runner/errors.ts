@@ -7,6 +7,8 @@ export const BENCH_ERRORS = {
   ALP_BENCH_RATE_LIMIT_TOO_LOW: "the gateway's rate limit would refuse most bench requests",
   ALP_BENCH_ORDER_RATE_TOO_LOW: "risk's per-user order rate would reject most bench orders",
   ALP_BENCH_INVALID_OPTION: 'a flag value out of range',
+  ALP_BENCH_CALIBRATION_FAILED:
+    "the machine's calibration skeleton did not start or did not answer",
 } as const;
 
 export type BenchErrorCode = keyof typeof BENCH_ERRORS;
