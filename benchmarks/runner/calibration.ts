@@ -108,7 +108,10 @@ function startHop(role: string, next: readonly number[], timeoutMs: number): Pro
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   return new Promise((resolve, reject) => {
+    let settled = false;
     const fail = (why: string) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
       reject(calibrationFailed(`the ${role} hop ${why}`, stderr.trim().split('\n').slice(-5)));
@@ -119,9 +122,8 @@ function startHop(role: string, next: readonly number[], timeoutMs: number): Pro
     createInterface({ input: child.stdout! }).once('line', (line) => {
       const port = Number(/^listening (\d+)$/.exec(line)?.[1]);
       if (!Number.isInteger(port)) return fail(`printed "${line}" instead of its port`);
+      settled = true;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
-      child.removeAllListeners('error');
       resolve({ role, child, port });
     });
   });
@@ -236,9 +238,11 @@ export function machineChange(
   };
 }
 
+/** Requests per second as the reports print them: whole, with thousands separators. */
+export const formatRps = (v: number): string => Math.round(v).toLocaleString('en-US');
+
 /** e.g. `4,714 req/s, p50 9 ms, p99 25 ms, 0.284 ms CPU/request (best of 4,714, 4,585, 4,722)` */
 export function describeCalibration(c: Calibration): string {
-  const n = (v: number) => Math.round(v).toLocaleString('en-US');
-  const all = c.runsRps.length > 1 ? ` (best of ${c.runsRps.map(n).join(', ')})` : '';
-  return `${n(c.rps)} req/s, p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms, ${c.cpuMsPerRequest} ms CPU/request${all}`;
+  const all = c.runsRps.length > 1 ? ` (best of ${c.runsRps.map(formatRps).join(', ')})` : '';
+  return `${formatRps(c.rps)} req/s, p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms, ${c.cpuMsPerRequest} ms CPU/request${all}`;
 }

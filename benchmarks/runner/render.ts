@@ -6,7 +6,7 @@ import { describeDrain } from './bus-drain.js';
 import { describeSettle } from './settle.js';
 import { describeCpu } from './run-scenario.js';
 import { describeWal } from './postgres-wal.js';
-import { describeCalibration, type MachineChange } from './calibration.js';
+import { describeCalibration, formatRps, type MachineChange } from './calibration.js';
 
 const HEADERS = [
   'target',
@@ -116,9 +116,8 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
  * (-30.6 %, +46.4 %)`: the baseline's difference may then be the machine's, not the code's.
  */
 function describeMachineChange(m: MachineChange): string {
-  const n = (v: number) => Math.round(v).toLocaleString('en-US');
   const signed = (v: number) => `${v > 0 ? '+' : ''}${v} %`;
-  return `machine (calibration): then ${n(m.baselineRps)} req/s at ${m.baselineCpuMsPerRequest} ms CPU/request, now ${n(m.currentRps)} at ${m.currentCpuMsPerRequest} (${signed(m.rpsChangePct)}, ${signed(m.cpuChangePct)})`;
+  return `machine (calibration): then ${formatRps(m.baselineRps)} req/s at ${m.baselineCpuMsPerRequest} ms CPU/request, now ${formatRps(m.currentRps)} at ${m.currentCpuMsPerRequest} (${signed(m.rpsChangePct)}, ${signed(m.cpuChangePct)})`;
 }
 
 /** The human report (stdout without --json). */

@@ -164,13 +164,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   }
 
   const probes = platformProbes(state);
+  const settlePlatform = () =>
+    settle(() => readCpuTimes(probes), { budgetMs: (o.settleS ?? DEFAULT_SETTLE_S) * 1000 });
   let calibration: Calibration | null = null;
   if (o.calibrate) {
     // On a quiet platform: the skeleton measures the machine, not what the platform still does.
-    const settled = await settle(() => readCpuTimes(probes), {
-      budgetMs: (o.settleS ?? DEFAULT_SETTLE_S) * 1000,
-    });
-    o.progress(`calibration: ${describeSettle(settled)}`);
+    o.progress(`calibration: ${describeSettle(await settlePlatform())}`);
     calibration = await runCalibration({ progress: o.progress });
     o.progress(`calibration: ${describeCalibration(calibration)}`);
   }
@@ -180,9 +179,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       await ensureOrders(gateway, user, s.seedOrders!, o.progress);
     }
     // What an earlier scenario (or anything else) left running is not this scenario's cost.
-    const settled = await settle(() => readCpuTimes(probes), {
-      budgetMs: (o.settleS ?? DEFAULT_SETTLE_S) * 1000,
-    });
+    const settled = await settlePlatform();
     o.progress(`${s.id}: ${describeSettle(settled)}`);
     const runs = await runScenario(s, targets, users.slice(0, s.users ?? 1), {
       rate: o.rate,
