@@ -299,6 +299,11 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
 
 export const services: readonly ServiceSpec[] = SERVICE_NAMES.map((n) => catalog[n]);
 
+/** The services that consume `topic`, in catalog order (none: the event is only recorded). */
+export function consumersOf(topic: EventTopic): ServiceName[] {
+  return SERVICE_NAMES.filter((n) => catalog[n].consumes?.includes(topic));
+}
+
 export function getService(name: string): ServiceSpec | undefined {
   return (SERVICE_NAMES as readonly string[]).includes(name)
     ? catalog[name as ServiceName]

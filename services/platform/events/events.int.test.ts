@@ -7,10 +7,10 @@ import {
   databaseUrl,
   type TestDatabase,
 } from '../../../test/support/database.js';
-import type { EventTopic, ServiceName } from '../../catalog.js';
+import { consumersOf, EVENT_TOPICS, type EventTopic, type ServiceName } from '../../catalog.js';
 import { applyAllOnce, applyOnce } from './inbox.js';
-import type { WriteTx } from '../transaction.js';
-import { enqueue } from './outbox.js';
+import { inTransaction, type WriteTx } from '../transaction.js';
+import { enqueue, queueAll, wroteEvents } from './outbox.js';
 import { pruneEventTables } from './housekeeping.js';
 import { createPgBossBus, withQueueCreationLock, type PgBossBusOptions } from './pg-boss-bus.js';
 import { createRelay } from './relay.js';
@@ -352,6 +352,49 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     client.release();
     const after = (await pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n as number;
     expect(after).toBe(before);
+  });
+
+  test('an event no service consumes is written already published and wakes no relay', async () => {
+    await pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL');
+    const unconsumed = EVENT_TOPICS.filter((t) => consumersOf(t).length === 0);
+    const consumed = EVENT_TOPICS.filter((t) => consumersOf(t).length > 0);
+    expect(unconsumed).toContain('OrderAccepted');
+    const message = (topic: EventTopic) => ({ topic, key: `unconsumed-${topic}`, payload: {} });
+
+    // queueAll: the statement rides with the COMMIT; only a relayed event marks the transaction.
+    const marked = await inTransaction(pool, async (tx) => {
+      queueAll(tx, unconsumed.map(message));
+      const onlyUnconsumed = wroteEvents(tx);
+      queueAll(tx, [message(consumed[0]!)]);
+      return [onlyUnconsumed, wroteEvents(tx)];
+    });
+    expect(marked).toEqual([false, true]);
+    // enqueue, one by one, decides the same way.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const topic of unconsumed) await enqueue(client, message(topic));
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+
+    const { rows } = await pool.query<{ topic: EventTopic; published: boolean }>(
+      `SELECT topic, published_at IS NOT NULL AS published FROM outbox
+        WHERE key LIKE 'unconsumed-%' ORDER BY topic, published`,
+    );
+    const expected = [
+      ...unconsumed.flatMap((topic) => [1, 2].map(() => ({ topic, published: true }))),
+      { topic: consumed[0]!, published: false },
+    ];
+    const byTopic = (a: { topic: string }, b: { topic: string }) => a.topic.localeCompare(b.topic);
+    expect([...rows].sort(byTopic)).toEqual(expected.sort(byTopic));
+
+    // The relay publishes the consumed one and nothing else.
+    const recorder = recordingBus(0);
+    const relay = createRelay({ pool, bus: recorder, source: 'trading' });
+    expect(await relay.publishBatch()).toBe(1);
+    expect(await unpublished()).toBe(0);
   });
 
   test('two relays running at once never publish the same row twice', async () => {

@@ -2,7 +2,6 @@
 export { applyAllOnce, applyOnce, type InboxResult } from './inbox.js';
 export { enqueue, queueAll, wroteEvents, type OutboxMessage, type TxClient } from './outbox.js';
 export {
-  catalogConsumersOf,
   createPgBossBus,
   deadLetterQueueName,
   queueName,

@@ -1,5 +1,5 @@
 import { Transaction, type Tx, type WriteTx } from '../transaction.js';
-import type { EventTopic } from '../../catalog.js';
+import { consumersOf, type EventTopic } from '../../catalog.js';
 import { uuidv7 } from '../ids.js';
 
 /** A client inside the producer's transaction (the outbox row commits with the state change). */
@@ -12,7 +12,7 @@ export interface OutboxMessage {
 }
 
 /**
- * Transactions that wrote at least one outbox row. Only `Transaction` objects are marked: one
+ * Transactions that wrote at least one outbox row for the relay. Only `Transaction` objects are marked: one
  * lives for one `inTransaction`, whereas a pooled client outlives its transaction and would
  * stay marked for the next one.
  */
@@ -23,11 +23,24 @@ function mark(client: TxClient): void {
 }
 
 /**
- * Whether `tx` wrote an event to the outbox: after its commit, the relay is worth a nudge;
+ * Whether `tx` wrote an event the relay has to publish: after its commit, the relay is worth a nudge;
  * otherwise waking it would only cost a transaction that finds nothing.
  */
 export function wroteEvents(tx: Transaction): boolean {
   return withEvents.has(tx);
+}
+
+/**
+ * Whether the relay has anything to do with an event of `topic`. An event no service consumes
+ * (OrderAccepted, RiskLimitBreached today) is still written, in the same transaction as its
+ * state change, but already published: relaying it would insert no job on the bus (the bus
+ * queues one job per consumer in the catalog, as here), and marking it published later would
+ * cost every such event an UPDATE of its row and an entry in the unpublished index.
+ * A topic that gains a consumer is relayed from the next write on, which is what the bus would
+ * do with an event relayed before that consumer existed.
+ */
+function needsRelay(topic: EventTopic): boolean {
+  return consumersOf(topic).length > 0;
 }
 
 /*
@@ -41,19 +54,21 @@ export function wroteEvents(tx: Transaction): boolean {
  * together with the state change it describes. Returns the event id.
  */
 export async function enqueue(client: TxClient, message: OutboxMessage): Promise<string> {
-  mark(client);
+  const relayed = needsRelay(message.topic);
+  if (relayed) mark(client);
   const id = uuidv7();
-  await client.query('INSERT INTO outbox (id, topic, key, payload) VALUES ($1, $2, $3, $4)', [
-    id,
-    message.topic,
-    message.key,
-    JSON.stringify(message.payload),
-  ]);
+  await client.query(
+    `INSERT INTO outbox (id, topic, key, payload, published_at)
+     VALUES ($1, $2, $3, $4, CASE WHEN $5::boolean THEN NULL ELSE now() END)`,
+    [id, message.topic, message.key, JSON.stringify(message.payload), relayed],
+  );
   return id;
 }
 
-const INSERT_MANY = `INSERT INTO outbox (id, topic, key, payload)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])`;
+const INSERT_MANY = `INSERT INTO outbox (id, topic, key, payload, published_at)
+  SELECT id, topic, key, payload, CASE WHEN relayed THEN NULL ELSE now() END
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[])
+      AS m(id, topic, key, payload, relayed)`;
 
 /**
  * Several events in one statement that rides with the transaction's next round trip (usually
@@ -61,11 +76,13 @@ const INSERT_MANY = `INSERT INTO outbox (id, topic, key, payload)
  */
 export function queueAll(tx: WriteTx, messages: readonly OutboxMessage[]): void {
   if (messages.length === 0) return;
-  mark(tx);
+  const relayed = messages.map((m) => needsRelay(m.topic));
+  if (relayed.includes(true)) mark(tx);
   tx.queue(INSERT_MANY, [
     messages.map(() => uuidv7()),
     messages.map((m) => m.topic),
     messages.map((m) => m.key),
     messages.map((m) => JSON.stringify(m.payload)),
+    relayed,
   ]);
 }

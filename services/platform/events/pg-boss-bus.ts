@@ -1,6 +1,10 @@
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import { catalog, SERVICE_NAMES, type EventTopic, type ServiceName } from '../../catalog.js';
+import {
+  consumersOf as catalogConsumersOf,
+  type EventTopic,
+  type ServiceName,
+} from '../../catalog.js';
 import { createPreparedDb } from './prepared-db.js';
 import { createQueueVacuum } from './queue-vacuum.js';
 import type { EventBus, EventEnvelope, EventHandler } from './types.js';
@@ -85,10 +89,6 @@ export function queueName(consumer: ServiceName, topic: EventTopic): string {
 
 export function deadLetterQueueName(consumer: ServiceName, topic: EventTopic): string {
   return `${queueName(consumer, topic)}.dead`;
-}
-
-export function catalogConsumersOf(topic: EventTopic): ServiceName[] {
-  return SERVICE_NAMES.filter((n) => catalog[n].consumes?.includes(topic));
 }
 
 /**

@@ -58,7 +58,8 @@ export const checkRoute: FastifyPluginAsync<{ defaults: RiskLimits }> = async (a
         opts.defaults,
         Date.now(),
       );
-      // A refusal wrote RiskLimitBreached to the outbox: publish it now, not at the next poll.
+      // A refusal wrote RiskLimitBreached to the outbox: publish it now, not at the next poll
+      // (a no-op while no service consumes it: the outbox then records it as published).
       if (refused) app.events.nudge();
       const [decision] = decisions;
       if (!decision!.ok) throw decision!.error;
