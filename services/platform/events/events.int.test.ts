@@ -604,47 +604,83 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     expect(rows[0]!.n).toBe(3);
   });
 
-  test('completed deliveries leave the job table for the archive (maintenance stays cheap)', async () => {
-    const fresh = await createTestDatabase('events_archive');
-    const options = {
-      connectionString: fresh.url,
-      consumersOf: () => ['strategy' as const],
+  test('a delivered event leaves the job table at once: deleted, never completed or archived', async () => {
+    const { url, producer, consumer, close } = await producerAndConsumer('events_delivered', {
+      // An archive pass every second would move completed jobs within the wait below.
       maintenanceIntervalSeconds: 1,
       archiveCompletedAfterSeconds: 1,
-    };
-    const producer = createPgBossBus({ ...options, service: 'trading' });
-    const consumer = createPgBossBus({ ...options, service: 'strategy' });
-    const admin = new pg.Pool({ connectionString: fresh.url, max: 1 });
+    });
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
     try {
-      await producer.start();
-      await consumer.start();
+      const events = envelopes('OrderFilled', 5);
       const seen: string[] = [];
-      await consumer.subscribe('OrderFilled', async (e) => {
-        seen.push(e.id);
-      });
-      const events: EventEnvelope[] = Array.from({ length: 5 }, () => ({
-        id: randomUUID(),
-        topic: 'OrderFilled',
-        key: null,
-        source: 'trading',
-        occurredAt: new Date().toISOString(),
-        payload: {},
-      }));
+      await consumer.subscribe('OrderFilled', async (e) => void seen.push(e.id));
       await producer.publish(events);
       await until('all consumed', async () => (seen.length === 5 ? true : undefined));
-      const where = await until('the completed jobs archived', async () => {
-        const { rows } = await admin.query<{ job: number; archive: number }>(
-          `SELECT (SELECT count(*)::int FROM pgboss.job WHERE id = ANY($1::uuid[])) AS job,
-                  (SELECT count(*)::int FROM pgboss.archive WHERE id = ANY($1::uuid[])) AS archive`,
-          [events.map((e) => e.id)],
-        );
-        return rows[0]!.archive === 5 ? rows[0] : undefined;
-      });
-      expect(where).toEqual({ job: 0, archive: 5 });
+      const where = async () =>
+        (
+          await admin.query<{ job: number; archive: number }>(
+            `SELECT (SELECT count(*)::int FROM pgboss.job WHERE id = ANY($1::uuid[])) AS job,
+                    (SELECT count(*)::int FROM pgboss.archive WHERE id = ANY($1::uuid[])) AS archive`,
+            [events.map((e) => e.id)],
+          )
+        ).rows[0]!;
+      await until('the delivered jobs gone', async () => (await where()).job === 0 || undefined);
+      // Two more archive passes: completed jobs would have reached the archive by now.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(await where()).toEqual({ job: 0, archive: 0 });
     } finally {
       await admin.end();
-      await Promise.all([producer.stop(), consumer.stop()].map((p) => p.catch(() => {})));
-      await fresh.drop();
+      await close();
+    }
+  });
+
+  test('a consumer that may not delete its delivered jobs has pg-boss complete them, and says so', async () => {
+    const role = `t_bus_nodelete_${randomUUID().slice(0, 8)}`;
+    const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    const errors: string[] = [];
+    const { url, producer, consumer, close } = await producerAndConsumer(
+      'events_nodelete',
+      { onError: (e) => errors.push(e.message), vacuumMinDeliveries: 1_000_000 },
+      async (ownerUrl) => {
+        const owner = new pg.Client({ connectionString: ownerUrl });
+        await owner.connect();
+        try {
+          await admin.query(`CREATE ROLE ${role} LOGIN`);
+          await owner.query(`GRANT USAGE ON SCHEMA pgboss TO ${role};
+            GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA pgboss TO ${role}`);
+        } finally {
+          await owner.end();
+        }
+        return databaseUrl(ownerUrl, new URL(ownerUrl).pathname.slice(1), role, '');
+      },
+    );
+    const reader = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      const events = envelopes('OrderFilled', 3);
+      await producer.publish(events);
+      let seen = 0;
+      await consumer.subscribe('OrderFilled', async () => void seen++);
+      const states = await until('the jobs completed', async () => {
+        const { rows } = await reader.query<{ state: string }>(
+          'SELECT state FROM pgboss.job WHERE id = ANY($1::uuid[])',
+          [events.map((e) => e.id)],
+        );
+        return rows.length === 3 && rows.every((r) => r.state === 'completed') ? rows : undefined;
+      });
+      expect(states).toHaveLength(3);
+      expect(seen).toBe(3);
+      expect(errors).toContainEqual(
+        expect.stringMatching(
+          /^risk\.OrderFilled: could not delete delivered jobs; completing them$/,
+        ),
+      );
+    } finally {
+      await reader.end();
+      await close();
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
     }
   });
 

@@ -2,8 +2,8 @@ import type { BossDb } from './prepared-db.js';
 
 /*
  * Vacuums the job tables of the queues this process consumes, once enough deliveries finished
- * there. A delivery's row is inserted, updated to active, updated to completed and later moved
- * to the archive; each update changes the indexed `state`, so the queue's fetch index
+ * there. A delivery's row is inserted, updated to active and deleted once applied (or failed,
+ * and retried); the update changes the indexed `state`, so the queue's fetch index
  * (`name, start_after ... WHERE state < 'active'`) keeps an entry for every dead version until
  * VACUUM removes it, and every fetch walks them. Autovacuum visits a database at most once per
  * `autovacuum_naptime` (a minute by default): under `bench order` on a fresh platform a fetch
