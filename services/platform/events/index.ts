@@ -1,6 +1,13 @@
 /** The event pipeline: transactional outbox, relay, bus adapter, once-only consumers. */
 export { applyAllOnce, applyOnce, type InboxResult } from './inbox.js';
-export { enqueue, queueAll, wroteEvents, type OutboxMessage, type TxClient } from './outbox.js';
+export {
+  enqueue,
+  needsRelay,
+  queueAll,
+  wroteEvents,
+  type OutboxMessage,
+  type TxClient,
+} from './outbox.js';
 export {
   createPgBossBus,
   deadLetterQueueName,

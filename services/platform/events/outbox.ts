@@ -39,7 +39,7 @@ export function wroteEvents(tx: Transaction): boolean {
  * A topic that gains a consumer is relayed from the next write on, which is what the bus would
  * do with an event relayed before that consumer existed.
  */
-function needsRelay(topic: EventTopic): boolean {
+export function needsRelay(topic: EventTopic): boolean {
   return consumersOf(topic).length > 0;
 }
 

@@ -1,6 +1,6 @@
 import type { WriteTx } from '../../platform/transaction.js';
 import type { FastifyBaseLogger } from 'fastify';
-import { queueAll, type OutboxMessage } from '../../platform/events/index.js';
+import { needsRelay, queueAll, type OutboxMessage } from '../../platform/events/index.js';
 import type { AuditRecord } from '../domain/audit-chain.js';
 import { appendAudit } from '../domain/audit-chain.js';
 import { orderAuditEntry, orderEvents } from '../domain/order-events.js';
@@ -24,7 +24,7 @@ export interface ApplyContext {
 
 export interface ApplyOutcome {
   readonly row: OrderRow;
-  /** Events written to the outbox (the caller nudges the relay after commit). */
+  /** Events written that the relay has to publish (the caller nudges it after commit). */
   readonly events: number;
 }
 
@@ -126,7 +126,10 @@ export async function applyReportsToOrders(
       rows.set(row.id, applied.row);
       updates.set(row.id, applied.row);
     }
-    return { row: applied.row, events: applied.writes.events.length };
+    return {
+      row: applied.row,
+      events: applied.writes.events.filter((e) => needsRelay(e.topic)).length,
+    };
   });
 
   queueExecutions(tx, writes.executions);
