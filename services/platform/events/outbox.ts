@@ -12,9 +12,9 @@ export interface OutboxMessage {
 }
 
 /**
- * Transactions that wrote at least one outbox row for the relay. Only `Transaction` objects are marked: one
- * lives for one `inTransaction`, whereas a pooled client outlives its transaction and would
- * stay marked for the next one.
+ * Transactions that wrote at least one outbox row for the relay. Only `Transaction` objects
+ * are marked: one lives for one `inTransaction`, whereas a pooled client outlives its
+ * transaction and would stay marked for the next one.
  */
 const withEvents = new WeakSet<Transaction>();
 
@@ -23,8 +23,8 @@ function mark(client: TxClient): void {
 }
 
 /**
- * Whether `tx` wrote an event the relay has to publish: after its commit, the relay is worth a nudge;
- * otherwise waking it would only cost a transaction that finds nothing.
+ * Whether `tx` wrote an event the relay has to publish: after its commit, the relay is worth
+ * a nudge; otherwise waking it would only cost a transaction that finds nothing.
  */
 export function wroteEvents(tx: Transaction): boolean {
   return withEvents.has(tx);

@@ -160,13 +160,13 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
 
   /**
    * A delivery that was applied is deleted, in one statement per fetch. Completing it instead
-   * (pg-boss's default when the handler returns) would write its row a third time, with a
-   * new entry in the table's key, and a maintenance pass would later move it to the archive:
-   * a delete, an insert and two more index entries, about 7 of the ~95 block changes an order
-   * writes to the write-ahead log. The consumer's processed_events already record what was
-   * applied and when (kept 30 days, housekeeping.ts), so the archive's copy told nobody
-   * anything. If the delete fails, pg-boss completes the jobs as before (its complete after
-   * the handler finds nothing left to do when the delete went through).
+   * (pg-boss's default when the handler returns) writes the whole row again, with a new entry
+   * in the table's key, and a maintenance pass later moves it to the archive: a delete, an
+   * insert and two index entries more. That was ~1 kB of the ~17 kB of WAL an order writes
+   * (benchmarks/README.md, fifteenth session). The consumer's processed_events already record
+   * what was applied and when (kept 30 days, housekeeping.ts), so the archive's copy told
+   * nobody anything. If the delete fails, pg-boss completes the jobs as before (its complete
+   * after the handler finds nothing left to do when the delete went through).
    */
   async function acknowledge(queue: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
