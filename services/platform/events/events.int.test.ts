@@ -181,6 +181,24 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     };
   }
 
+  /**
+   * For producerAndConsumer: the consumer logs in as a new role (dropped by the test) that has
+   * only `privileges` on pg-boss's tables.
+   */
+  const consumeAs =
+    (admin: pg.Client, role: string, privileges: string) => async (ownerUrl: string) => {
+      const owner = new pg.Client({ connectionString: ownerUrl });
+      await owner.connect();
+      try {
+        await admin.query(`CREATE ROLE ${role} LOGIN`);
+        await owner.query(`GRANT USAGE ON SCHEMA pgboss TO ${role};
+          GRANT ${privileges} ON ALL TABLES IN SCHEMA pgboss TO ${role}`);
+      } finally {
+        await owner.end();
+      }
+      return databaseUrl(ownerUrl, new URL(ownerUrl).pathname.slice(1), role, '');
+    };
+
   /** `n` events of `topic` as trading publishes them. */
   const envelopes = (topic: EventTopic, n: number) =>
     Array.from({ length: n }, (_, i) => ({
@@ -260,19 +278,8 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     const { producer, consumer, close } = await producerAndConsumer(
       'events_vacuum_guest',
       { vacuumMinDeliveries: 50, vacuumEveryMs: 100, onError: (e) => errors.push(e.message) },
-      async (ownerUrl) => {
-        // Everything pg-boss needs to consume, nothing that makes it the owner.
-        const owner = new pg.Client({ connectionString: ownerUrl });
-        await owner.connect();
-        try {
-          await admin.query(`CREATE ROLE ${role} LOGIN`);
-          await owner.query(`GRANT USAGE ON SCHEMA pgboss TO ${role};
-            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO ${role}`);
-        } finally {
-          await owner.end();
-        }
-        return databaseUrl(ownerUrl, new URL(ownerUrl).pathname.slice(1), role, '');
-      },
+      // Everything pg-boss needs to consume, nothing that makes it the owner.
+      consumeAs(admin, role, 'SELECT, INSERT, UPDATE, DELETE'),
     );
     try {
       // Published first: the producer (the owner) creates the queue the guest consumes.
@@ -643,18 +650,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     const { url, producer, consumer, close } = await producerAndConsumer(
       'events_nodelete',
       { onError: (e) => errors.push(e.message), vacuumMinDeliveries: 1_000_000 },
-      async (ownerUrl) => {
-        const owner = new pg.Client({ connectionString: ownerUrl });
-        await owner.connect();
-        try {
-          await admin.query(`CREATE ROLE ${role} LOGIN`);
-          await owner.query(`GRANT USAGE ON SCHEMA pgboss TO ${role};
-            GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA pgboss TO ${role}`);
-        } finally {
-          await owner.end();
-        }
-        return databaseUrl(ownerUrl, new URL(ownerUrl).pathname.slice(1), role, '');
-      },
+      consumeAs(admin, role, 'SELECT, INSERT, UPDATE'),
     );
     const reader = new pg.Pool({ connectionString: url, max: 1 });
     try {
