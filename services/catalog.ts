@@ -299,9 +299,16 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
 
 export const services: readonly ServiceSpec[] = SERVICE_NAMES.map((n) => catalog[n]);
 
-/** The services that consume `topic`, in catalog order (none: the event is only recorded). */
-export function consumersOf(topic: EventTopic): ServiceName[] {
-  return SERVICE_NAMES.filter((n) => catalog[n].consumes?.includes(topic));
+const CONSUMERS = new Map<EventTopic, readonly ServiceName[]>(
+  EVENT_TOPICS.map((t) => [t, SERVICE_NAMES.filter((n) => catalog[n].consumes?.includes(t))]),
+);
+
+/**
+ * The services that consume `topic`, in catalog order (none: the event is only recorded).
+ * Read for every event the outbox writes and the bus sends, so worked out once.
+ */
+export function consumersOf(topic: EventTopic): readonly ServiceName[] {
+  return CONSUMERS.get(topic) ?? [];
 }
 
 export function getService(name: string): ServiceSpec | undefined {
