@@ -614,6 +614,46 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       expect(bad.json().code).toBe('ALP_ORDERS_CURSOR_INVALID');
     });
 
+    test('pages asked for together are read in one statement, each request its own page', async () => {
+      const erin = { id: `erin-${randomUUID()}` };
+      const frank = { id: `frank-${randomUUID()}` };
+      for (let i = 0; i < 3; i++) await place(market, randomUUID(), erin);
+      await place(market, randomUUID(), frank);
+      const cursor = (
+        await app.inject({ url: '/api/v1/orders?limit=1', headers: auth(erin) })
+      ).json().nextCursor as string;
+      const asks = [
+        { url: '/api/v1/orders?limit=2', who: erin },
+        { url: `/api/v1/orders?limit=1&cursor=${cursor}`, who: erin },
+        { url: '/api/v1/orders', who: frank },
+        { url: '/api/v1/orders', who: { id: `nobody-${randomUUID()}` } },
+        { url: '/api/v1/orders?limit=3', who: erin },
+      ];
+      // Each page as it reads alone, then all of them at once.
+      const alone = [];
+      for (const a of asks)
+        alone.push((await app.inject({ url: a.url, headers: auth(a.who) })).json());
+      const pageBatches = async () => {
+        const metrics = (await app.inject({ url: '/metrics' })).body;
+        const read = (kind: string) =>
+          Number(
+            metrics.match(
+              new RegExp(`batch_size_${kind}\\{[^}]*batch="order-pages"[^}]*\\} (\\d+)`),
+            )?.[1],
+          );
+        return { batches: read('count'), pages: read('sum') };
+      };
+      const before = await pageBatches();
+      const together = await Promise.all(
+        asks.map((a) => app.inject({ url: a.url, headers: auth(a.who) })),
+      );
+      expect(together.map((t) => t.json())).toEqual(alone);
+      expect(together.map((t) => t.json().items.length)).toEqual([2, 1, 1, 0, 3]);
+      const after = await pageBatches();
+      expect(after.pages - before.pages).toBe(asks.length);
+      expect(after.batches - before.batches).toBeLessThan(asks.length);
+    });
+
     test('a list page and the single-order route give the same view of every order', async () => {
       const dave = { id: `dave-${randomUUID()}` };
       const ids: string[] = [];

@@ -3,7 +3,8 @@ import { verifyAuditChain } from '../domain/audit-chain.js';
 import { clampLimit, decodeCursor, encodeCursor } from '../domain/pagination.js';
 import { tradingErrors } from '../errors.js';
 import { loadAuditChain } from '../store/audit-store.js';
-import { findOwnOrder, listOwnOrders } from '../store/order-queries.js';
+import { readOrderPage } from '../orders/order-pages.js';
+import { findOwnOrder } from '../store/order-queries.js';
 import { orderView } from '../store/order-row.js';
 import { userIdOf } from './call-context.js';
 
@@ -19,7 +20,7 @@ export const readOrdersRoutes: FastifyPluginAsync = async (app) => {
         after = decodeCursor(request.query.cursor);
         if (!after) throw new tradingErrors.ALP_ORDERS_CURSOR_INVALID();
       }
-      const page = await listOwnOrders(app.pg, userIdOf(request), limit, after);
+      const page = await readOrderPage(app, { userId: userIdOf(request), limit, after });
       // The items arrive as JSON text from Postgres: spliced in, never parsed and re-encoded.
       const nextCursor = JSON.stringify(page.next ? encodeCursor(page.next) : null);
       return reply

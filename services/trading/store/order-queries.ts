@@ -29,44 +29,64 @@ export interface OrderPage {
   readonly next: OrderCursor | null;
 }
 
+/** One page asked for: whose orders, how many, and after which order (none: the newest). */
+export interface PageRequest {
+  readonly userId: string;
+  readonly limit: number;
+  readonly after?: OrderCursor | undefined;
+}
+
 /**
- * Newest first, keyset-paginated on (created_at, id). The page comes back as one row (the
- * views joined by Postgres, the cursor of the last one): pg then parses one row instead of
- * fifty-one, and only one timestamp is formatted.
+ * Newest first, keyset-paginated on (created_at, id), for any number of requests in one
+ * statement: each request's page is a lateral subquery over `orders_user_created`, so pages
+ * read together share one round trip and one statement's fixed cost, and each is still read
+ * only after its request arrived. A page comes back as one row (the views joined by
+ * Postgres, the cursor of the last one): pg parses one row per page instead of fifty-one,
+ * and only one timestamp is formatted. Without a cursor, the bound is (infinity, max uuid),
+ * which every order is below, so one statement (prepared once per connection) serves both.
  */
-export async function listOwnOrders(
+export async function listOwnOrderPages(
   pool: Pick<pg.Pool, 'query'>,
-  userId: string,
-  limit: number,
-  after: OrderCursor | undefined,
-): Promise<OrderPage> {
-  const params: unknown[] = [userId, limit + 1];
-  let where = 'user_id = $1';
-  if (after) {
-    params.push(after.createdAt, after.id);
-    where += ' AND (created_at, id) < ($3::timestamptz, $4::uuid)';
-  }
+  requests: readonly PageRequest[],
+): Promise<OrderPage[]> {
   const { rows } = await pool.query<{
     items: string;
     fetched: number;
     last_id: string | null;
     last_at: string | null;
   }>(
-    `WITH page AS (
-         SELECT id, view, created_at, row_number() OVER (ORDER BY created_at DESC, id DESC) AS n
-           FROM orders WHERE ${where}
-          ORDER BY created_at DESC, id DESC LIMIT $2)
-       SELECT coalesce(string_agg(view, ',' ORDER BY n) FILTER (WHERE n < $2), '') AS items,
-              count(*)::int AS fetched,
-              max(id::text) FILTER (WHERE n = $2 - 1) AS last_id,
-              max(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
-                FILTER (WHERE n = $2 - 1) AS last_at
-         FROM page`,
-    params,
+    `SELECT p.items, p.fetched, p.last_id, p.last_at
+       FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::uuid[])
+              WITH ORDINALITY AS r(user_id, lim, after_at, after_id, i)
+       CROSS JOIN LATERAL (
+         SELECT coalesce(string_agg(page.view, ',' ORDER BY page.n) FILTER (WHERE page.n <= r.lim),
+                         '') AS items,
+                count(*)::int AS fetched,
+                max(page.id::text) FILTER (WHERE page.n = r.lim) AS last_id,
+                max(to_char(page.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                  FILTER (WHERE page.n = r.lim) AS last_at
+           FROM (SELECT o.id, o.view, o.created_at,
+                        row_number() OVER (ORDER BY o.created_at DESC, o.id DESC) AS n
+                   FROM orders o
+                  WHERE o.user_id = r.user_id
+                    AND (o.created_at, o.id) < (coalesce(r.after_at, 'infinity'),
+                                                coalesce(r.after_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+                  ORDER BY o.created_at DESC, o.id DESC
+                  LIMIT r.lim + 1) page
+       ) p
+      ORDER BY r.i`,
+    [
+      requests.map((q) => q.userId),
+      requests.map((q) => q.limit),
+      requests.map((q) => q.after?.createdAt ?? null),
+      requests.map((q) => q.after?.id ?? null),
+    ],
   );
-  const { items, fetched, last_id, last_at } = rows[0]!;
-  return {
+  return rows.map(({ items, fetched, last_id, last_at }, i) => ({
     items,
-    next: fetched > limit && last_id && last_at ? { createdAt: last_at, id: last_id } : null,
-  };
+    next:
+      fetched > requests[i]!.limit && last_id && last_at
+        ? { createdAt: last_at, id: last_id }
+        : null,
+  }));
 }

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { batchersBy, settledValue } from '../../platform/batcher.js';
+import { listOwnOrderPages, type OrderPage, type PageRequest } from '../store/order-queries.js';
+import { batchSizes } from './batch-metrics.js';
+
+/*
+ * Order-list pages, batched as the order flow's writes are (see createBatcher): pages asked
+ * for together are read in one statement. On this machine a statement's fixed cost (the
+ * round trip, both processes' wake-ups, parse and bind) was most of what a page cost: the
+ * page query executes in ~0.07 ms, yet a page cost PostgreSQL 0.34-0.47 ms of CPU under
+ * `bench orders-read`, and 0.08-0.13 ms once read in batches (benchmarks/README.md, sixteenth
+ * session). Each request still gets its own page, read after it arrived (a batch leaves only
+ * once its members are in), so a user reads their own writes.
+ */
+
+const pagesOf = batchersBy((app: FastifyInstance) => ({
+  run: async (requests: readonly PageRequest[]) =>
+    (await listOwnOrderPages(app.pg, requests)).map(settledValue),
+  onBatch: batchSizes(app, 'order-pages'),
+  // Two at once: one statement in PostgreSQL while the other's rows are on their way back.
+  maxInFlight: 2,
+}));
+
+/** One user's page of orders, newest first (see listOwnOrderPages). */
+export function readOrderPage(app: FastifyInstance, request: PageRequest): Promise<OrderPage> {
+  return pagesOf(app).submit(request);
+}
