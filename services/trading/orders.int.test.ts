@@ -15,6 +15,7 @@ import { createService } from '../platform/index.js';
 import { createPgBossBus, eventsPlugin } from '../platform/events/index.js';
 import { configSchema, type Config } from './config.js';
 import { clientOrderIdFor } from './orders/client-order-id.js';
+import { readOrderPage } from './orders/order-pages.js';
 import { parseOrderRequest } from './domain/order-request.js';
 import { claimOrders } from './store/order-claim.js';
 import {
@@ -652,6 +653,28 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       const after = await pageBatches();
       expect(after.pages - before.pages).toBe(asks.length);
       expect(after.batches - before.batches).toBeLessThan(asks.length);
+    });
+
+    test('a page that breaks the batch statement fails alone; a crafted cursor is a 400', async () => {
+      const gina = { id: `gina-${randomUUID()}` };
+      await place(market, randomUUID(), gina);
+      // Submitted in one turn, so one batch; the middle one names a time PostgreSQL refuses.
+      const bad = { createdAt: 'not a time', id: randomUUID() };
+      const outcomes = await Promise.allSettled([
+        readOrderPage(app, { userId: gina.id, limit: 5 }),
+        readOrderPage(app, { userId: gina.id, limit: 5, after: bad }),
+        readOrderPage(app, { userId: gina.id, limit: 1 }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      // Through the route such a cursor never reaches PostgreSQL: 30 February is refused.
+      const feb30 = Buffer.from(
+        JSON.stringify(['2026-02-30T10:00:00.123456Z', randomUUID()]),
+      ).toString('base64url');
+      const refused = await app.inject({
+        url: `/api/v1/orders?cursor=${feb30}`,
+        headers: auth(gina),
+      });
+      expect([refused.statusCode, refused.json().code]).toEqual([400, 'ALP_ORDERS_CURSOR_INVALID']);
     });
 
     test('a list page and the single-order route give the same view of every order', async () => {

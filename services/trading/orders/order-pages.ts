@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { batchersBy, settledValue } from '../../platform/batcher.js';
+import { batchersBy, settleAll, settledValue, type Settled } from '../../platform/batcher.js';
 import { listOwnOrderPages, type OrderPage, type PageRequest } from '../store/order-queries.js';
 import { batchSizes } from './batch-metrics.js';
 
@@ -13,9 +13,24 @@ import { batchSizes } from './batch-metrics.js';
  * once its members are in), so a user reads their own writes.
  */
 
+/**
+ * Reads the pages in one statement. If it fails, each page is read alone, so a request that
+ * breaks the statement (a cursor PostgreSQL refuses, say) fails alone and not its batch.
+ */
+async function readPages(
+  app: FastifyInstance,
+  requests: readonly PageRequest[],
+): Promise<Settled<OrderPage>[]> {
+  try {
+    return (await listOwnOrderPages(app.pg, requests)).map(settledValue);
+  } catch (err) {
+    if (requests.length === 1) throw err;
+    return settleAll(requests.map(async (r) => (await listOwnOrderPages(app.pg, [r]))[0]!));
+  }
+}
+
 const pagesOf = batchersBy((app: FastifyInstance) => ({
-  run: async (requests: readonly PageRequest[]) =>
-    (await listOwnOrderPages(app.pg, requests)).map(settledValue),
+  run: (requests: readonly PageRequest[]) => readPages(app, requests),
   onBatch: batchSizes(app, 'order-pages'),
   // Two at once: one statement in PostgreSQL while the other's rows are on their way back.
   maxInFlight: 2,
