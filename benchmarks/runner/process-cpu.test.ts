@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { RuntimeState } from '../../cli/lib/runtime/local/state.js';
-import { cpuPerRequest, parseProcStat, platformProbes, readCpuTimes } from './process-cpu.js';
+import {
+  cpuPerRequest,
+  parseProcStat,
+  parseSchedstat,
+  platformProbes,
+  readCpuTimes,
+  readWaitTimes,
+} from './process-cpu.js';
 import { describeCpu } from './run-scenario.js';
 
 /** A /proc/<pid>/stat line with the given fields (utime 14, stime 15, cutime 16, cstime 17). */
@@ -139,5 +146,64 @@ describe('readCpuTimes', () => {
     expect(child.status).toBe(0);
     const after = await readCpuTimes(probe);
     expect(after.get('me')! - before.get('me')!).toBeGreaterThanOrEqual(250);
+  });
+});
+
+describe('readWaitTimes', () => {
+  const roots: string[] = [];
+  afterAll(async () => {
+    for (const r of roots) await rm(r, { recursive: true, force: true });
+  });
+
+  /** A fake /proc: each process with its stat line and its threads' schedstat lines. */
+  async function fakeProc(
+    procs: { pid: number; ppid: number; schedstat?: string[] }[],
+  ): Promise<string> {
+    const root = await mkdtemp(path.join(tmpdir(), 'alp-proc-'));
+    roots.push(root);
+    for (const p of procs) {
+      await mkdir(path.join(root, String(p.pid), 'task'), { recursive: true });
+      await writeFile(
+        path.join(root, String(p.pid), 'stat'),
+        statLine(p.pid, 'x', p.ppid, [0, 0, 0, 0]),
+      );
+      for (const [i, line] of (p.schedstat ?? []).entries()) {
+        const task = path.join(root, String(p.pid), 'task', String(p.pid + i));
+        await mkdir(task);
+        await writeFile(path.join(task, 'schedstat'), line);
+      }
+    }
+    return root;
+  }
+
+  test('sums the run-queue wait of every thread, and of the live children of a postmaster', async () => {
+    expect(parseSchedstat('300 2500000 7\n')).toBe(2_500_000);
+    expect(parseSchedstat('')).toBeUndefined();
+    const root = await fakeProc([
+      { pid: 10, ppid: 1, schedstat: ['1 1000000 1\n', '1 500000 1\n'] },
+      { pid: 20, ppid: 1, schedstat: ['1 2000000 1\n'] },
+      { pid: 21, ppid: 20, schedstat: ['1 3000000 1\n'] },
+      { pid: 30, ppid: 1, schedstat: ['1 4000000 1\n'] },
+    ]);
+    const waited = await readWaitTimes(
+      [
+        { name: 'gateway', pid: 10 },
+        { name: 'postgres', pid: 20, withChildren: true },
+        { name: 'gone', pid: 40 },
+      ],
+      root,
+    );
+    expect(Object.fromEntries(waited!)).toEqual({ gateway: 1.5, postgres: 5, gone: 0 });
+  });
+
+  test('undefined where no schedstat can be read', async () => {
+    const root = await fakeProc([{ pid: 10, ppid: 1 }]);
+    expect(await readWaitTimes([{ name: 'gateway', pid: 10 }], root)).toBeUndefined();
+  });
+
+  test('on Linux, this very process has a wait to read', async () => {
+    const waited = await readWaitTimes([{ name: 'self', pid: process.pid }]);
+    // Linux keeps schedstat for every task; elsewhere there is nothing to read.
+    if (process.platform === 'linux') expect(waited!.get('self')).toBeGreaterThanOrEqual(0);
   });
 });

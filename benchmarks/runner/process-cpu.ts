@@ -43,6 +43,25 @@ async function statOf(procRoot: string, pid: number): Promise<ProcStat | undefin
   return text === undefined ? undefined : parseProcStat(text);
 }
 
+/** Every process whose parent is one of `parents`, with its stat, under the parent's name. */
+async function childrenOf(
+  procRoot: string,
+  parents: ReadonlyMap<number, string>,
+): Promise<{ readonly name: string; readonly pid: number; readonly stat: ProcStat }[]> {
+  if (parents.size === 0) return [];
+  const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((d) => /^\d+$/.test(d));
+  const out = [];
+  for (const pid of pids) {
+    const stat = await statOf(procRoot, Number(pid));
+    const name = stat && parents.get(stat.ppid);
+    if (name !== undefined) out.push({ name, pid: Number(pid), stat: stat! });
+  }
+  return out;
+}
+
+const parentsOf = (probes: readonly CpuProbe[]) =>
+  new Map(probes.filter((p) => p.withChildren).map((p) => [p.pid, p.name]));
+
 /**
  * Reads the probes' CPU time. A process that is gone counts nothing; its name is still
  * listed, so that a run can tell "no CPU" from "not measured".
@@ -52,29 +71,67 @@ export async function readCpuTimes(
   procRoot = '/proc',
 ): Promise<CpuTimes> {
   const times = new Map<string, number>();
-  const parents = new Map(probes.filter((p) => p.withChildren).map((p) => [p.pid, p.name]));
   const add = (name: string, ticks: number) =>
     times.set(name, (times.get(name) ?? 0) + ticks * MS_PER_TICK);
   for (const p of probes) {
     const s = await statOf(procRoot, p.pid);
     add(p.name, s ? s.own + (p.withChildren ? s.reaped : 0) : 0);
   }
-  if (parents.size > 0) {
-    const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((d) =>
-      /^\d+$/.test(d),
-    );
-    for (const pid of pids) {
-      const s = await statOf(procRoot, Number(pid));
-      const parent = s && parents.get(s.ppid);
-      if (parent !== undefined) add(parent, s!.own);
-    }
-  }
+  for (const child of await childrenOf(procRoot, parentsOf(probes)))
+    add(child.name, child.stat.own);
   return times;
 }
 
 /**
- * CPU milliseconds per response of each named process group between two readings, rounded
- * to the microsecond. A negative difference (a process restarted in between) counts as 0.
+ * The time a task spent runnable but waiting for a core (ns), the second field of
+ * /proc/<pid>/task/<tid>/schedstat (on CPU, waiting on a run queue, time slices).
+ */
+export function parseSchedstat(text: string): number | undefined {
+  const waited = Number(text.trim().split(/\s+/)[1]);
+  return Number.isFinite(waited) ? waited : undefined;
+}
+
+/** The waits of a process's threads (ns); undefined when none could be read. */
+async function waitedNsOf(procRoot: string, pid: number): Promise<number | undefined> {
+  const tasks = await readdir(`${procRoot}/${pid}/task`).catch(() => [] as string[]);
+  let sum: number | undefined;
+  for (const tid of tasks) {
+    const text = await readFile(`${procRoot}/${pid}/task/${tid}/schedstat`, 'utf8').catch(
+      () => undefined,
+    );
+    const waited = text === undefined ? undefined : parseSchedstat(text);
+    if (waited !== undefined) sum = (sum ?? 0) + waited;
+  }
+  return sum;
+}
+
+/**
+ * Reads how long the probes' threads waited for a core (ms), in the same shape as
+ * readCpuTimes. On a machine with fewer cores than busy processes this is the part of a
+ * request's latency that is neither its work nor its I/O. Unlike CPU time, the waits of
+ * exited children are kept nowhere, so PostgreSQL counts only backends still connected.
+ * undefined when no schedstat could be read (a kernel without it, another OS).
+ */
+export async function readWaitTimes(
+  probes: readonly CpuProbe[],
+  procRoot = '/proc',
+): Promise<CpuTimes | undefined> {
+  const times = new Map<string, number>();
+  let seen = false;
+  const add = async (name: string, pid: number) => {
+    const ns = await waitedNsOf(procRoot, pid);
+    if (ns !== undefined) seen = true;
+    times.set(name, (times.get(name) ?? 0) + (ns ?? 0) / 1e6);
+  };
+  for (const p of probes) await add(p.name, p.pid);
+  for (const child of await childrenOf(procRoot, parentsOf(probes)))
+    await add(child.name, child.pid);
+  return seen ? times : undefined;
+}
+
+/**
+ * Milliseconds per response of each named process group between two readings (of CPU time,
+ * or of waiting for a core), rounded to the microsecond. A negative difference (a process restarted in between) counts as 0.
  */
 export function cpuPerRequest(
   before: CpuTimes,

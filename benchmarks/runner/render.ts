@@ -65,6 +65,8 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
     lines.push(c.yellow(`  ${describeRefusals(r)}`));
   for (const r of shown.filter((r) => r.cpuMsPerResponse !== undefined))
     lines.push(`  CPU on ${r.target}: ${describeCpu(r.cpuMsPerResponse!)}`);
+  for (const r of shown.filter((r) => r.waitMsPerResponse !== undefined))
+    lines.push(`  waited for a core on ${r.target}: ${describeCpu(r.waitMsPerResponse!)}`);
   for (const r of shown.filter((r) => r.walPerResponse !== undefined))
     lines.push(`  PostgreSQL on ${r.target}: ${describeWal(r.walPerResponse!)}`);
   if (s.runs.length > 1) {

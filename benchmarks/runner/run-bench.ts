@@ -7,7 +7,7 @@ import { compareWithBaseline, type BaselineComparison, type LoadShape } from './
 import { baselineFile, readBaseline, writeBaseline } from './baseline-store.js';
 import { checkOrderRate, checkRateLimit, createBenchUser, ensureOrders } from './bench-user.js';
 import { loadAverageNow } from './load-average.js';
-import { platformProbes, readCpuTimes } from './process-cpu.js';
+import { platformProbes, readCpuTimes, readWaitTimes } from './process-cpu.js';
 import { readWalPosition } from './postgres-wal.js';
 import { drainBus } from './bus-drain.js';
 import {
@@ -186,6 +186,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       repeat: o.repeat,
       progress: o.progress,
       cpuTimes: () => readCpuTimes(probes),
+      waitTimes: () => readWaitTimes(probes),
       walPosition: () => readWalPosition(state, o.paths),
       // The bus is read as `alphintra status` reads it.
       ...(s.placesOrders === true && {

@@ -8,7 +8,7 @@ import {
 } from '../../test/support/database.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { walPositionOf } from './postgres-wal.js';
-import { readCpuTimes } from './process-cpu.js';
+import { readCpuTimes, readWaitTimes } from './process-cpu.js';
 import { runScenario } from './run-scenario.js';
 
 const tiny = (path: string) =>
@@ -46,21 +46,24 @@ describe('runScenario charges each run with the CPU of the platform’s processe
     await app.close();
   });
 
-  test('every measured run carries CPU per response by process group', async () => {
+  test('every measured run carries CPU and waits for a core per response by process group', async () => {
     const lines: string[] = [];
     const runs = await runScenario(tiny('/work'), { gateway: url }, [], {
       rate: undefined,
       repeat: 2,
       progress: (l) => lines.push(l),
       cpuTimes: () => readCpuTimes([{ name: 'server', pid: process.pid }]),
+      waitTimes: () => readWaitTimes([{ name: 'server', pid: process.pid }]),
     });
     expect(runs.runs).toHaveLength(2);
     for (const r of runs.runs) {
       expect(r.requests).toBeGreaterThan(0);
       // The server and the load generator share this process: at least the server's 0.2 ms.
       expect(r.cpuMsPerResponse?.server).toBeGreaterThanOrEqual(0.2);
+      expect(r.waitMsPerResponse?.server).toBeGreaterThanOrEqual(0);
     }
     expect(lines.filter((l) => /CPU \d+\.\d\d ms\/response: server/.test(l))).toHaveLength(2);
+    expect(lines.filter((l) => /waited for a core \d+\.\d\d ms\/response/.test(l))).toHaveLength(2);
   });
 });
 

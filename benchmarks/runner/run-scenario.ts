@@ -28,6 +28,8 @@ export interface RunSettings {
   readonly drainBus?: () => Promise<BusDrain>;
   /** Reads the platform's CPU time, read just before and just after each measured run. */
   readonly cpuTimes?: () => Promise<CpuTimes>;
+  /** Waits for a core by process group (ms), read around each measured run. */
+  readonly waitTimes?: () => Promise<CpuTimes | undefined>;
   /** Reads PostgreSQL's WAL position, just before and just after each measured run. */
   readonly walPosition?: () => Promise<WalPosition | undefined>;
 }
@@ -86,8 +88,11 @@ export function medianIndex(runs: readonly RunStats[]): number {
 function describe(r: RunStats): string {
   const l = r.latencyMs;
   const cpu = r.cpuMsPerResponse ? `, CPU ${describeCpu(r.cpuMsPerResponse)}` : '';
+  const waited = r.waitMsPerResponse
+    ? `, waited for a core ${describeCpu(r.waitMsPerResponse)}`
+    : '';
   const wal = r.walPerResponse ? `, ${describeWal(r.walPerResponse)}` : '';
-  return `${r.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${r.errors + r.non2xx} failed, ${r.refused} refused${cpu}${wal} (load ${r.loadAverage.after.join(' ')})`;
+  return `${r.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${r.errors + r.non2xx} failed, ${r.refused} refused${cpu}${waited}${wal} (load ${r.loadAverage.after.join(' ')})`;
 }
 
 /**
@@ -138,11 +143,17 @@ export async function runScenario(
       // The WAL reads open a database connection: outside the CPU window, not billed to it.
       const walBefore = await settings.walPosition?.();
       const before = await settings.cpuTimes?.();
+      const waitedBefore = await settings.waitTimes?.();
       let stats = await run(planFor(s, urlOf(targets, side), side, usersOf, s.durationS));
+      const waitedAfter = await settings.waitTimes?.();
       const after = await settings.cpuTimes?.();
       const walAfter = await settings.walPosition?.();
       if (before && after) {
         stats = { ...stats, cpuMsPerResponse: cpuPerRequest(before, after, stats.requests) };
+      }
+      if (waitedBefore && waitedAfter) {
+        const waited = cpuPerRequest(waitedBefore, waitedAfter, stats.requests);
+        stats = { ...stats, waitMsPerResponse: waited };
       }
       const wal = walPerResponse(walBefore, walAfter, stats.requests);
       if (wal) stats = { ...stats, walPerResponse: wal };

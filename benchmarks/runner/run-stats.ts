@@ -44,6 +44,12 @@ export interface RunStats {
    * hides. The load generator is not among them.
    */
   readonly cpuMsPerResponse?: Readonly<Record<string, number>>;
+  /**
+   * Time per response (ms) each platform process group spent runnable but waiting for a core
+   * (schedstat; see process-cpu.ts). For the processes a request passes through, latency that
+   * is neither work nor I/O; idle services wait too, but off the request's path.
+   */
+  readonly waitMsPerResponse?: Readonly<Record<string, number>>;
   /** PostgreSQL's write-ahead log per response over the run (see postgres-wal.ts). */
   readonly walPerResponse?: WalPerResponse;
 }
