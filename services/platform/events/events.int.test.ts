@@ -404,6 +404,33 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     expect(await unpublished()).toBe(0);
   });
 
+  test('a batch the bus refuses stays unpublished, with its attempt and error recorded', async () => {
+    await pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL');
+    const ids = await produce(3);
+    const refusing: EventBus = {
+      ...recordingBus(0),
+      async publish() {
+        throw new Error('bus down');
+      },
+    };
+    await expect(
+      createRelay({ pool, bus: refusing, source: 'trading' }).publishBatch(),
+    ).rejects.toThrow('bus down');
+    const { rows } = await pool.query<{ attempts: number; last_error: string; published: boolean }>(
+      `SELECT attempts, last_error, published_at IS NOT NULL AS published FROM outbox
+        WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(rows).toEqual(
+      ids.map(() => ({ attempts: 1, last_error: 'bus down', published: false })),
+    );
+    // The next relay with a working bus publishes them, and nothing else.
+    const recorder = recordingBus(0);
+    expect(await createRelay({ pool, bus: recorder, source: 'trading' }).publishBatch()).toBe(3);
+    expect([...recorder.ids].sort()).toEqual([...ids].sort());
+    expect(await unpublished()).toBe(0);
+  });
+
   test('two relays running at once never publish the same row twice', async () => {
     await pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL');
     const ids = await produce(300);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { EventTopic, ServiceName } from '../../catalog.js';
+import { inTransaction } from '../transaction.js';
 import type { EventBus, EventEnvelope } from './types.js';
 
 export interface RelayMetrics {
@@ -66,16 +67,16 @@ export function createRelay(opts: RelayOptions): Relay {
   // A nudge that arrives while a batch is in flight must not be lost.
   let nudged = false;
 
+  /**
+   * One cycle in two round trips to the outbox's database: BEGIN rides with the claim, and
+   * the mark (or, when the bus refused, the attempt and its error) with the COMMIT. Under a
+   * fixed arrival rate each order's events take a cycle of their own, so its round trips are
+   * paid per order.
+   */
   async function publishBatch(): Promise<number> {
-    const client = await opts.pool.connect();
-    let broken: Error | undefined;
-    // A connection lost mid-transaction rejects the query in flight; without a listener its
-    // 'error' event would also crash the process.
-    const onError = (e: Error) => (broken = e);
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
+    let refused: { readonly err: unknown } | undefined;
+    const events = await inTransaction(opts.pool, async (tx) => {
+      const { rows } = await tx.query<OutboxRow>(
         `SELECT id, topic, key, payload, created_at,
                 EXTRACT(EPOCH FROM now() - created_at)::float8 AS age
            FROM outbox
@@ -88,11 +89,8 @@ export function createRelay(opts: RelayOptions): Relay {
       // The lag metric comes from the batch itself (its first row is the oldest this relay
       // can take), so an idle relay costs one query per poll, not a second one for the lag.
       opts.metrics?.lag(Math.max(0, rows[0]?.age ?? 0));
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
-      const events: EventEnvelope[] = rows.map((r) => ({
+      if (rows.length === 0) return [];
+      const batch: EventEnvelope[] = rows.map((r) => ({
         id: r.id,
         topic: r.topic,
         key: r.key,
@@ -102,33 +100,28 @@ export function createRelay(opts: RelayOptions): Relay {
       }));
       const ids = rows.map((r) => r.id);
       try {
-        await opts.bus.publish(events);
+        await opts.bus.publish(batch);
       } catch (err) {
         // Recorded for operators; the rows stay unpublished and are retried after a backoff.
-        await client.query(
+        tx.queue(
           `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`,
           [ids, String((err as Error).message ?? err).slice(0, 500)],
         );
-        await client.query('COMMIT');
-        throw err;
+        refused = { err };
+        return [];
       }
-      await client.query(
+      tx.queue(
         `UPDATE outbox SET published_at = now(), attempts = attempts + 1
           WHERE id = ANY($1::uuid[])`,
         [ids],
       );
-      await client.query('COMMIT');
-      const perTopic = new Map<EventTopic, number>();
-      for (const e of events) perTopic.set(e.topic, (perTopic.get(e.topic) ?? 0) + 1);
-      for (const [topic, n] of perTopic) opts.metrics?.published(topic, n);
-      return rows.length;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      throw err;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
+      return batch;
+    });
+    if (refused) throw refused.err;
+    const perTopic = new Map<EventTopic, number>();
+    for (const e of events) perTopic.set(e.topic, (perTopic.get(e.topic) ?? 0) + 1);
+    for (const [topic, n] of perTopic) opts.metrics?.published(topic, n);
+    return events.length;
   }
 
   async function lagSeconds(): Promise<number> {
