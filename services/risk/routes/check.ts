@@ -52,16 +52,10 @@ export const checkRoute: FastifyPluginAsync<{ defaults: RiskLimits }> = async (a
     '/internal/risk/check',
     { schema: { body }, preValidation: onlyTrading },
     async (request) => {
-      const { decisions, refused } = await runRiskChecks(
-        app.pg,
-        [request.body],
-        opts.defaults,
-        Date.now(),
-      );
-      // A refusal wrote RiskLimitBreached to the outbox: publish it now, not at the next poll
-      // (a no-op while no service consumes it: the outbox then records it as published).
-      if (refused) app.events.nudge();
-      const [decision] = decisions;
+      const outcome = await runRiskChecks(app.pg, [request.body], opts.defaults, Date.now());
+      // Publish what the checks wrote to the outbox now, not at the next poll.
+      if (outcome.wroteEvents) app.events.nudge();
+      const [decision] = outcome.decisions;
       if (!decision!.ok) throw decision!.error;
       return decision!.value;
     },
@@ -72,8 +66,9 @@ export const checkRoute: FastifyPluginAsync<{ defaults: RiskLimits }> = async (a
     { schema: { body: batchBody }, preValidation: onlyTrading },
     async (request) => {
       const checks = request.body.checks.map(({ requestId: _, ...check }) => check);
-      const { decisions, refused } = await runRiskChecks(app.pg, checks, opts.defaults, Date.now());
-      if (refused) app.events.nudge();
+      const outcome = await runRiskChecks(app.pg, checks, opts.defaults, Date.now());
+      if (outcome.wroteEvents) app.events.nudge();
+      const { decisions } = outcome;
       const failed = decisions.filter((d) => !d.ok);
       if (failed.length > 0) {
         request.log.warn({ err: (failed[0] as { error: unknown }).error }, 'risk checks failed');
