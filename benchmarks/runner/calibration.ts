@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../cli/lib/errors.js';
 import { runClosedLoop } from './closed-loop.js';
-import { cpuPerRequest, readCpuTimes, type CpuProbe } from './process-cpu.js';
+import { msPerResponse, readCpuTimes, type CpuProbe } from './process-cpu.js';
 import { round3 } from './run-stats.js';
 
 /**
@@ -178,7 +178,7 @@ export async function runCalibration(o: CalibrationOptions = {}): Promise<Calibr
     for (let i = 0; i < runs; i++) {
       const before = await readCpuTimes(probes);
       const stats = await runClosedLoop({ ...plan, durationS });
-      const perHop = cpuPerRequest(before, await readCpuTimes(probes), stats.requests);
+      const perHop = msPerResponse(before, await readCpuTimes(probes), stats.requests);
       const failed = stats.errors + stats.non2xx;
       if (stats.requests === 0 || failed > 0) {
         throw calibrationFailed(

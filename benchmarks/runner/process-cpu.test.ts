@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { RuntimeState } from '../../cli/lib/runtime/local/state.js';
 import {
-  cpuPerRequest,
+  msPerResponse,
   parseProcStat,
   parseSchedstat,
   platformProbes,
@@ -36,7 +36,7 @@ describe('parseProcStat', () => {
   });
 });
 
-describe('cpuPerRequest', () => {
+describe('msPerResponse', () => {
   test('milliseconds per response by name; a restarted process counts 0, not less', () => {
     const before = new Map([
       ['gateway', 1000],
@@ -47,8 +47,8 @@ describe('cpuPerRequest', () => {
       ['user', 400],
       ['postgres', 30],
     ]);
-    expect(cpuPerRequest(before, after, 1000)).toEqual({ gateway: 0.24, user: 0, postgres: 0.03 });
-    expect(cpuPerRequest(before, after, 0)).toEqual({});
+    expect(msPerResponse(before, after, 1000)).toEqual({ gateway: 0.24, user: 0, postgres: 0.03 });
+    expect(msPerResponse(before, after, 0)).toEqual({});
   });
 });
 

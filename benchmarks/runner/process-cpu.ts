@@ -131,9 +131,10 @@ export async function readWaitTimes(
 
 /**
  * Milliseconds per response of each named process group between two readings (of CPU time,
- * or of waiting for a core), rounded to the microsecond. A negative difference (a process restarted in between) counts as 0.
+ * or of waiting for a core), rounded to the microsecond. A negative difference (a process
+ * restarted in between) counts as 0.
  */
-export function cpuPerRequest(
+export function msPerResponse(
   before: CpuTimes,
   after: CpuTimes,
   responses: number,

@@ -2,7 +2,7 @@ import type { BenchUser, Scenario } from '../scenarios/scenario.js';
 import { describeDrain, type BusDrain } from './bus-drain.js';
 import { runClosedLoop } from './closed-loop.js';
 import type { LoadPlan } from './load-plan.js';
-import { cpuPerRequest, type CpuTimes } from './process-cpu.js';
+import { msPerResponse, type CpuTimes } from './process-cpu.js';
 import { runOpenModel } from './open-model.js';
 import { describeWal, walPerResponse, type WalPosition } from './postgres-wal.js';
 import type { RunStats } from './run-stats.js';
@@ -149,10 +149,10 @@ export async function runScenario(
       const after = await settings.cpuTimes?.();
       const walAfter = await settings.walPosition?.();
       if (before && after) {
-        stats = { ...stats, cpuMsPerResponse: cpuPerRequest(before, after, stats.requests) };
+        stats = { ...stats, cpuMsPerResponse: msPerResponse(before, after, stats.requests) };
       }
       if (waitedBefore && waitedAfter) {
-        const waited = cpuPerRequest(waitedBefore, waitedAfter, stats.requests);
+        const waited = msPerResponse(waitedBefore, waitedAfter, stats.requests);
         stats = { ...stats, waitMsPerResponse: waited };
       }
       const wal = walPerResponse(walBefore, walAfter, stats.requests);

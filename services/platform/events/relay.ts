@@ -74,8 +74,7 @@ export function createRelay(opts: RelayOptions): Relay {
    * paid per order.
    */
   async function publishBatch(): Promise<number> {
-    let refused: { readonly err: unknown } | undefined;
-    const events = await inTransaction(opts.pool, async (tx) => {
+    const { events, refused } = await inTransaction(opts.pool, async (tx) => {
       const { rows } = await tx.query<OutboxRow>(
         `SELECT id, topic, key, payload, created_at,
                 EXTRACT(EPOCH FROM now() - created_at)::float8 AS age
@@ -89,7 +88,7 @@ export function createRelay(opts: RelayOptions): Relay {
       // The lag metric comes from the batch itself (its first row is the oldest this relay
       // can take), so an idle relay costs one query per poll, not a second one for the lag.
       opts.metrics?.lag(Math.max(0, rows[0]?.age ?? 0));
-      if (rows.length === 0) return [];
+      if (rows.length === 0) return { events: [] };
       const batch: EventEnvelope[] = rows.map((r) => ({
         id: r.id,
         topic: r.topic,
@@ -107,15 +106,14 @@ export function createRelay(opts: RelayOptions): Relay {
           `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`,
           [ids, String((err as Error).message ?? err).slice(0, 500)],
         );
-        refused = { err };
-        return [];
+        return { events: [], refused: { err } };
       }
       tx.queue(
         `UPDATE outbox SET published_at = now(), attempts = attempts + 1
           WHERE id = ANY($1::uuid[])`,
         [ids],
       );
-      return batch;
+      return { events: batch };
     });
     if (refused) throw refused.err;
     const perTopic = new Map<EventTopic, number>();
