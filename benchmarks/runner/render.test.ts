@@ -180,6 +180,26 @@ describe('renderBench', () => {
     );
   });
 
+  test('a run with CPU, waits and GC pauses gets a line for each under the table', () => {
+    const measured = run({
+      cpuMsPerResponse: { gateway: 0.31, user: 0.3 },
+      waitMsPerResponse: { gateway: 0.2, user: 0.18 },
+      gcPauses: {
+        gateway: { pauses: 29, ms: 46.5, over10ms: 0 },
+        'no-code': { pauses: 6, ms: 76.7, over10ms: 3 },
+        risk: { pauses: 0, ms: 0, over10ms: 0 },
+      },
+    });
+    const lines = renderBench(bench(scenario([measured], 0)), plain).split('\n');
+    expect(lines).toContain('  CPU on gateway: 0.61 ms/response: gateway 0.31, user 0.30');
+    expect(lines).toContain(
+      '  waited for a core on gateway: 0.38 ms/response: gateway 0.20, user 0.18',
+    );
+    expect(lines).toContain(
+      '  GC pauses on gateway: no-code 6 (76.7 ms, 3 over 10 ms), gateway 29 (46.5 ms)',
+    );
+  });
+
   test('a scenario that began on a busy platform says so above its table', () => {
     const busy = { quiet: false, waitedMs: 60_012, cores: 0.41, windowMs: 1000 };
     const out = renderBench(bench({ ...scenario([run()], 0), settle: busy }), plain);

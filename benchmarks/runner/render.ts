@@ -5,6 +5,7 @@ import type { RunStats } from './run-stats.js';
 import { describeDrain } from './bus-drain.js';
 import { describeSettle } from './settle.js';
 import { describeCpu } from './run-scenario.js';
+import { describeGcPauses } from './gc-pauses.js';
 import { describeWal } from './postgres-wal.js';
 import { describeCalibration, formatRps, type MachineChange } from './calibration.js';
 
@@ -67,6 +68,8 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
     lines.push(`  CPU on ${r.target}: ${describeCpu(r.cpuMsPerResponse!)}`);
   for (const r of shown.filter((r) => r.waitMsPerResponse !== undefined))
     lines.push(`  waited for a core on ${r.target}: ${describeCpu(r.waitMsPerResponse!)}`);
+  for (const r of shown.filter((r) => r.gcPauses !== undefined))
+    lines.push(`  GC pauses on ${r.target}: ${describeGcPauses(r.gcPauses!)}`);
   for (const r of shown.filter((r) => r.walPerResponse !== undefined))
     lines.push(`  PostgreSQL on ${r.target}: ${describeWal(r.walPerResponse!)}`);
   if (s.runs.length > 1) {

@@ -7,6 +7,7 @@ import { compareWithBaseline, type BaselineComparison, type LoadShape } from './
 import { baselineFile, readBaseline, writeBaseline } from './baseline-store.js';
 import { checkOrderRate, checkRateLimit, createBenchUser, ensureOrders } from './bench-user.js';
 import { loadAverageNow } from './load-average.js';
+import { metricsTargets, readGcTotals } from './gc-pauses.js';
 import { platformProbes, readCpuTimes, readWaitTimes } from './process-cpu.js';
 import { readWalPosition } from './postgres-wal.js';
 import { drainBus } from './bus-drain.js';
@@ -164,6 +165,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   }
 
   const probes = platformProbes(state);
+  const gcTargets = metricsTargets(state);
   const settlePlatform = () =>
     settle(() => readCpuTimes(probes), { budgetMs: (o.settleS ?? DEFAULT_SETTLE_S) * 1000 });
   let calibration: Calibration | null = null;
@@ -187,6 +189,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       progress: o.progress,
       cpuTimes: () => readCpuTimes(probes),
       waitTimes: () => readWaitTimes(probes),
+      gcTotals: () => readGcTotals(gcTargets),
       walPosition: () => readWalPosition(state, o.paths),
       // The bus is read as `alphintra status` reads it.
       ...(s.placesOrders === true && {

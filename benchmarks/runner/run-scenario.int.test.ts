@@ -6,7 +6,9 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/database.js';
+import { metricsPlugin } from '../../services/platform/plugins/metrics.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { readGcTotals } from './gc-pauses.js';
 import { walPositionOf } from './postgres-wal.js';
 import { readCpuTimes, readWaitTimes } from './process-cpu.js';
 import { runScenario } from './run-scenario.js';
@@ -64,6 +66,43 @@ describe('runScenario charges each run with the CPU of the platform’s processe
     }
     expect(lines.filter((l) => /CPU \d+\.\d\d ms\/response: server/.test(l))).toHaveLength(2);
     expect(lines.filter((l) => /waited for a core \d+\.\d\d ms\/response/.test(l))).toHaveLength(2);
+  });
+});
+
+// A server with the services' metrics plugin whose route allocates 1 MB per request, so
+// its young generation fills and is collected several times a run.
+describe('runScenario reports the GC pauses of each run, from the services’ /metrics', () => {
+  let app: FastifyInstance;
+  let url: string;
+
+  beforeAll(async () => {
+    app = Fastify();
+    await app.register(metricsPlugin, { service: 'server', instance: 'server-0' });
+    app.get('/garbage', async () => {
+      let kept = 0;
+      for (let i = 0; i < 1024; i++) kept += new Array<number>(128).fill(i).length;
+      return { kept };
+    });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  test('every measured run carries the pauses of the group, and its line names them', async () => {
+    const lines: string[] = [];
+    const runs = await runScenario(tiny('/garbage'), { gateway: url }, [], {
+      rate: undefined,
+      repeat: 2,
+      progress: (l) => lines.push(l),
+      gcTotals: () => readGcTotals([{ name: 'server', url }]),
+    });
+    for (const r of runs.runs) {
+      expect(r.requests).toBeGreaterThan(0);
+      expect(r.gcPauses?.server?.pauses).toBeGreaterThan(0);
+      expect(r.gcPauses?.server?.ms).toBeGreaterThan(0);
+    }
+    expect(lines.filter((l) => /GC pauses server \d+ \(\d+\.\d ms/.test(l))).toHaveLength(2);
   });
 });
 

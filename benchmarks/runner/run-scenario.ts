@@ -1,6 +1,7 @@
 import type { BenchUser, Scenario } from '../scenarios/scenario.js';
 import { describeDrain, type BusDrain } from './bus-drain.js';
 import { runClosedLoop } from './closed-loop.js';
+import { describeGcPauses, gcPausesBetween, type GcReadings } from './gc-pauses.js';
 import type { LoadPlan } from './load-plan.js';
 import { msPerResponse, type CpuTimes } from './process-cpu.js';
 import { runOpenModel } from './open-model.js';
@@ -30,6 +31,8 @@ export interface RunSettings {
   readonly cpuTimes?: () => Promise<CpuTimes>;
   /** Waits for a core by process group (ms), read around each measured run. */
   readonly waitTimes?: () => Promise<CpuTimes | undefined>;
+  /** The services' garbage-collection totals (their /metrics), read around each measured run. */
+  readonly gcTotals?: () => Promise<GcReadings | undefined>;
   /** Reads PostgreSQL's WAL position, just before and just after each measured run. */
   readonly walPosition?: () => Promise<WalPosition | undefined>;
 }
@@ -91,8 +94,9 @@ function describe(r: RunStats): string {
   const waited = r.waitMsPerResponse
     ? `, waited for a core ${describeCpu(r.waitMsPerResponse)}`
     : '';
+  const gc = r.gcPauses ? `, GC pauses ${describeGcPauses(r.gcPauses)}` : '';
   const wal = r.walPerResponse ? `, ${describeWal(r.walPerResponse)}` : '';
-  return `${r.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${r.errors + r.non2xx} failed, ${r.refused} refused${cpu}${waited}${wal} (load ${r.loadAverage.after.join(' ')})`;
+  return `${r.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${r.errors + r.non2xx} failed, ${r.refused} refused${cpu}${waited}${gc}${wal} (load ${r.loadAverage.after.join(' ')})`;
 }
 
 /**
@@ -140,13 +144,16 @@ export async function runScenario(
     for (const [k, side] of sides.entries()) {
       const tag = settings.repeat > 1 ? ` run ${i}/${settings.repeat}` : '';
       settings.progress(`${s.id}:${tag} ${s.durationS}s on ${side} (${mode})`);
-      // The WAL reads open a database connection: outside the CPU window, not billed to it.
+      // The WAL reads open a database connection and the GC reads ask every service for its
+      // metrics: outside the CPU window, not billed to it.
       const walBefore = await settings.walPosition?.();
+      const gcBefore = await settings.gcTotals?.();
       const before = await settings.cpuTimes?.();
       const waitedBefore = await settings.waitTimes?.();
       let stats = await run(planFor(s, urlOf(targets, side), side, usersOf, s.durationS));
       const waitedAfter = await settings.waitTimes?.();
       const after = await settings.cpuTimes?.();
+      const gcAfter = await settings.gcTotals?.();
       const walAfter = await settings.walPosition?.();
       if (before && after) {
         stats = { ...stats, cpuMsPerResponse: msPerResponse(before, after, stats.requests) };
@@ -155,6 +162,7 @@ export async function runScenario(
         const waited = msPerResponse(waitedBefore, waitedAfter, stats.requests);
         stats = { ...stats, waitMsPerResponse: waited };
       }
+      if (gcBefore && gcAfter) stats = { ...stats, gcPauses: gcPausesBetween(gcBefore, gcAfter) };
       const wal = walPerResponse(walBefore, walAfter, stats.requests);
       if (wal) stats = { ...stats, walPerResponse: wal };
       settings.progress(`${s.id}:${tag} ${side}: ${describe(stats)}`);

@@ -1,3 +1,4 @@
+import type { GcPauses } from './gc-pauses.js';
 import type { WalPerResponse } from './postgres-wal.js';
 /** Latency percentiles of one run, in milliseconds. */
 export interface LatencySummary {
@@ -50,6 +51,12 @@ export interface RunStats {
    * is neither work nor I/O; idle services wait too, but off the request's path.
    */
   readonly waitMsPerResponse?: Readonly<Record<string, number>>;
+  /**
+   * Garbage-collection pauses of each service over the run, from its /metrics (see
+   * gc-pauses.ts): how often a service stopped every request it held, for how long in all,
+   * and how many of the stops were over 10 ms. Totals for the run, not per response.
+   */
+  readonly gcPauses?: Readonly<Record<string, GcPauses>>;
   /** PostgreSQL's write-ahead log per response over the run (see postgres-wal.ts). */
   readonly walPerResponse?: WalPerResponse;
 }

@@ -175,6 +175,49 @@ describe('createService', () => {
     expect(text).toContain('process_resident_memory_bytes');
   });
 
+  test('/metrics?name= answers only the named metrics, leaving out names it does not hold', async () => {
+    const a = await build();
+    await a.inject({ url: '/things/1' });
+    const one = await a.inject({ url: '/metrics?name=http_request_duration_seconds' });
+    expect(one.statusCode).toBe(200);
+    expect(one.headers['content-type']).toContain('text/plain');
+    expect(one.body).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(one.body).toMatch(/http_request_duration_seconds_count\{service="graphql-gateway"/);
+    expect(one.body).not.toContain('process_resident_memory_bytes');
+    const two = (
+      await a.inject({
+        url: '/metrics?name=process_resident_memory_bytes&name=no_such_metric&name=a%20b&name=nodejs_gc_duration_seconds',
+      })
+    ).body;
+    expect(two).toContain('# TYPE process_resident_memory_bytes gauge');
+    expect(two).toContain('# TYPE nodejs_gc_duration_seconds histogram');
+    expect(two).not.toContain('http_request_duration_seconds');
+    expect(two).not.toContain('no_such_metric');
+    const none = await a.inject({ url: '/metrics?name=no_such_metric' });
+    expect([none.statusCode, none.body]).toEqual([200, '']);
+  });
+
+  test('/metrics?name= counts a collection the request itself set off in its own answer', async () => {
+    const a = await build();
+    let churn = false;
+    a.addHook('onRequest', async () => {
+      if (!churn) return;
+      let kept: { i: number }[] | null = [];
+      for (let i = 0; i < 2_000_000; i++) kept.push({ i });
+      kept = null;
+    });
+    const url = '/metrics?name=nodejs_gc_duration_seconds';
+    const collections = (body: string) =>
+      [...body.matchAll(/^nodejs_gc_duration_seconds_count\{[^}]*\} (\d+)$/gm)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    const before = collections((await a.inject({ url })).body);
+    churn = true;
+    const during = collections((await a.inject({ url })).body);
+    expect(during).toBeGreaterThan(before);
+  });
+
   test('/metrics samples the event-loop delay every EVENT_LOOP_SAMPLE_MS, not every 10 ms', async () => {
     const a = await build();
     await a.inject({ url: '/metrics' }); // the read resets the delay histogram

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -36,9 +37,33 @@ export const EVENT_LOOP_SAMPLE_MS = 100;
 /** Latency buckets in seconds, dense below 50 ms where our services live. */
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const GC_ENTRY_DELAY_MS = 5;
+
+/**
+ * `/metrics?name=a&name=b`: only the named metrics, in the same exposition format; names the
+ * registry does not hold are left out. Building every metric allocates enough that a few
+ * scrapes set off a collection in an idle service (about one in two here): a reader that
+ * wants one histogram, such as `alphintra bench` reading GC pauses around each run, should
+ * not cause what it measures.
+ */
+async function only(registry: Registry, names: readonly string[]): Promise<string> {
+  // A collection reaches the GC histogram a moment after it ran (perf_hooks delivers its entry
+  // from a later turn of the event loop). Waiting for that first puts a collection this very
+  // request set off in this answer, not in the next one: for a reader comparing two readings,
+  // it then falls before the first reading, as it did.
+  await sleep(GC_ENTRY_DELAY_MS);
+  const known = [...new Set(names)].filter(
+    (n) => METRIC_NAME.test(n) && registry.getSingleMetric(n) !== undefined,
+  );
+  const parts = await Promise.all(known.map((n) => registry.getSingleMetricAsString(n)));
+  return parts.length > 0 ? `${parts.join('\n\n')}\n` : '';
+}
+
 /**
  * A registry per service instance (never the global one, so tests can build many apps), the
  * default process metrics, and `http_request_duration_seconds` by method, route template and status.
+ * `/metrics` answers them all, or only those named (`?name=`).
  */
 export const metricsPlugin = fp<MetricsOptions>(
   async (app, opts) => {
@@ -88,10 +113,16 @@ export const metricsPlugin = fp<MetricsOptions>(
       done();
     });
 
-    app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
-      const body = await registry.metrics();
-      return reply.type(registry.contentType).send(body);
-    });
+    app.get<{ Querystring: { name?: string | string[] } }>(
+      '/metrics',
+      { logLevel: 'warn' },
+      async (request, reply) => {
+        const { name } = request.query;
+        const body =
+          name === undefined ? await registry.metrics() : await only(registry, [name].flat());
+        return reply.type(registry.contentType).send(body);
+      },
+    );
   },
   { name: 'alphintra-metrics', fastify: '5.x' },
 );
