@@ -25,12 +25,27 @@ describe('planFor', () => {
     expect(auth).toEqual(['Bearer t1', 'Bearer t2', 'Bearer t3', 'Bearer t1']);
   });
 
+  test('one user’s token is a fixed header, so the request can be built once', () => {
+    const plan = planFor(
+      scenarios['orders-read'],
+      'http://127.0.0.1:6000',
+      'gateway',
+      users.slice(0, 1),
+      5,
+    );
+    expect(plan.headers).toEqual({ authorization: 'Bearer t1' });
+    expect(plan.perRequestHeaders).toBeUndefined();
+    expect(plan.body).toBeUndefined();
+  });
+
   test('an order gets a JSON body, a token, a fresh Idempotency-Key and a refusal check', () => {
     const plan = planFor(scenarios.order, 'http://127.0.0.1:6000', 'gateway', users.slice(0, 1), 1);
-    expect(plan.headers).toEqual({ 'content-type': 'application/json' });
+    expect(plan.headers).toEqual({
+      'content-type': 'application/json',
+      authorization: 'Bearer t1',
+    });
     const a = plan.perRequestHeaders?.();
     const b = plan.perRequestHeaders?.();
-    expect(a?.authorization).toBe('Bearer t1');
     expect(a?.['idempotency-key']).not.toBe(b?.['idempotency-key']);
     expect(plan.body?.()).toEqual({ symbol: 'AAPL', side: 'buy', type: 'market', quantity: '1' });
     // A 201 can carry a rejected order: the runners judge each 2xx body with the scenario's check.
