@@ -9,8 +9,8 @@ import type { Instrument } from '../domain/instruments.js';
 import { quoteAt, type Quote } from '../domain/market-simulator.js';
 import type { BrokerContext } from './broker-context.js';
 import { cancelPlacedOrder, getPlacedOrder, placeOrder, placeOrders } from './order-commands.js';
-import { inTransaction, type Transaction } from '../../platform/transaction.js';
-import { wroteEvents } from '../../platform/events/index.js';
+import type { Transaction } from '../../platform/transaction.js';
+import { inTransactionNotingEvents } from '../../platform/events/index.js';
 import { settleEachInTurn, settledValue, type Settled } from '../../platform/batcher.js';
 
 /**
@@ -29,15 +29,8 @@ export class PostgresPaperBroker implements BrokerAdapter {
   ) {}
 
   /** One transaction; the relay hears of it only when it wrote events (most orders do not). */
-  private async inTx<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    let wrote = false;
-    const result = await inTransaction(this.pool, async (tx) => {
-      const r = await work(tx);
-      wrote = wroteEvents(tx);
-      return r;
-    });
-    if (wrote) this.onEvents();
-    return result;
+  private inTx<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return inTransactionNotingEvents(this.pool, work, this.onEvents);
   }
 
   async listInstruments(): Promise<readonly Instrument[]> {

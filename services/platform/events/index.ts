@@ -2,6 +2,7 @@
 export { applyAllOnce, applyOnce, type InboxResult } from './inbox.js';
 export {
   enqueue,
+  inTransactionNotingEvents,
   needsRelay,
   queueAll,
   wroteEvents,

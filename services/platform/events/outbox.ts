@@ -1,4 +1,5 @@
-import { Transaction, type Tx, type WriteTx } from '../transaction.js';
+import type pg from 'pg';
+import { inTransaction, Transaction, type Tx, type WriteTx } from '../transaction.js';
 import { consumersOf, type EventTopic } from '../../catalog.js';
 import { uuidv7 } from '../ids.js';
 
@@ -28,6 +29,26 @@ function mark(client: TxClient): void {
  */
 export function wroteEvents(tx: Transaction): boolean {
   return withEvents.has(tx);
+}
+
+/**
+ * `work` in a transaction of its own (inTransaction), then `onEvents()` once that transaction
+ * has committed, if it wrote an event the relay has to publish (wroteEvents): the call a
+ * producer nudges its relay from, never before the rows are visible nor for nothing.
+ */
+export async function inTransactionNotingEvents<T>(
+  pool: pg.Pool,
+  work: (tx: Transaction) => Promise<T>,
+  onEvents: () => void,
+): Promise<T> {
+  let wrote = false;
+  const result = await inTransaction(pool, async (tx) => {
+    const r = await work(tx);
+    wrote = wroteEvents(tx);
+    return r;
+  });
+  if (wrote) onEvents();
+  return result;
 }
 
 /**

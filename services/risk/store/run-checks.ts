@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { settleAll, settleEachInTurn, settledValue, type Settled } from '../../platform/batcher.js';
-import { wroteEvents } from '../../platform/events/index.js';
-import { inTransaction, type Transaction } from '../../platform/transaction.js';
+import { inTransactionNotingEvents } from '../../platform/events/index.js';
+import type { Transaction } from '../../platform/transaction.js';
 import type { RiskLimits } from '../domain/limits.js';
 import type { RiskDecision } from '../domain/risk-check.js';
 import { runRiskCheck, runRiskChecksInTx, type RiskCheckRequest } from './run-check.js';
@@ -30,16 +30,8 @@ export async function runRiskChecks(
 ): Promise<ChecksOutcome> {
   // Set once a transaction that wrote such an event has committed.
   let wrote = false;
-  const inTx = async <T>(work: (tx: Transaction) => Promise<T>): Promise<T> => {
-    let marked = false;
-    const result = await inTransaction(pool, async (tx) => {
-      const r = await work(tx);
-      marked = wroteEvents(tx);
-      return r;
-    });
-    wrote ||= marked;
-    return result;
-  };
+  const inTx = <T>(work: (tx: Transaction) => Promise<T>): Promise<T> =>
+    inTransactionNotingEvents(pool, work, () => (wrote = true));
   const alone = (r: RiskCheckRequest) => inTx((tx) => runRiskCheck(tx, r, defaults, nowMs));
   if (requests.length === 1) {
     const decisions = await settleAll([alone(requests[0]!)]);
