@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   ADMIN_DATABASE_URL,
   createTestDatabase,
@@ -653,6 +653,38 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       const after = await pageBatches();
       expect(after.pages - before.pages).toBe(asks.length);
       expect(after.batches - before.batches).toBeLessThan(asks.length);
+    });
+
+    test('the same page asked for twice in one batch is read once and answers both', async () => {
+      const hana = { id: `hana-${randomUUID()}` };
+      const ivan = { id: `ivan-${randomUUID()}` };
+      for (let i = 0; i < 3; i++) await place(market, randomUUID(), hana);
+      await place(market, randomUUID(), ivan);
+      const read = vi.spyOn(app.pg, 'query');
+      try {
+        // Submitted in one turn, so one batch: three distinct pages among six requests.
+        const pages = await Promise.all([
+          readOrderPage(app, { userId: hana.id, limit: 2 }),
+          readOrderPage(app, { userId: ivan.id, limit: 2 }),
+          readOrderPage(app, { userId: hana.id, limit: 2 }),
+          readOrderPage(app, { userId: hana.id, limit: 3 }),
+          readOrderPage(app, { userId: ivan.id, limit: 2 }),
+          readOrderPage(app, { userId: hana.id, limit: 2 }),
+        ]);
+        const statements = read.mock.calls.filter(([sql]) => String(sql).includes('page.view'));
+        expect(statements.map(([, params]) => (params as unknown[][])[0])).toEqual([
+          [hana.id, ivan.id, hana.id],
+        ]);
+        const ids = (items: string) =>
+          (JSON.parse(`[${items}]`) as { id: string }[]).map((o) => o.id);
+        expect(pages.map((p) => ids(p.items).length)).toEqual([2, 1, 2, 3, 1, 2]);
+        expect(ids(pages[2]!.items)).toEqual(ids(pages[0]!.items));
+        expect(ids(pages[3]!.items).slice(0, 2)).toEqual(ids(pages[0]!.items));
+        expect(pages[0]!.next).not.toBeNull();
+        expect(pages[3]!.next).toBeNull();
+      } finally {
+        read.mockRestore();
+      }
     });
 
     test('a page that breaks the batch statement fails alone; a crafted cursor is a 400', async () => {

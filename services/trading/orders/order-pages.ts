@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { batchersBy, settleAll, settledValue, type Settled } from '../../platform/batcher.js';
+import {
+  batchersBy,
+  settleAll,
+  settledError,
+  settledValue,
+  type Settled,
+} from '../../platform/batcher.js';
 import { listOwnOrderPages, type OrderPage, type PageRequest } from '../store/order-queries.js';
 import { batchSizes } from './batch-metrics.js';
 
@@ -13,18 +19,36 @@ import { batchSizes } from './batch-metrics.js';
  * once its members are in), so a user reads their own writes.
  */
 
+/** What makes two page requests the same page: whose, how many, and from where. */
+const pageKey = (r: PageRequest) =>
+  JSON.stringify([r.userId, r.limit, r.after?.createdAt ?? null, r.after?.id ?? null]);
+
 /**
- * Reads the pages in one statement. If it fails, each page is read alone, so a request that
+ * Reads the pages in one statement, each distinct page once: requests for the same page in
+ * one batch (a client's tabs polling, a retry while the first is still out) share the page
+ * that statement reads, which began after every one of them arrived, so each still sees what
+ * was written before it. If the statement fails, each page is read alone, so a request that
  * breaks the statement (a cursor PostgreSQL refuses, say) fails alone and not its batch.
  */
 async function readPages(
   app: FastifyInstance,
   requests: readonly PageRequest[],
 ): Promise<Settled<OrderPage>[]> {
+  const distinct = new Map<string, PageRequest>();
+  for (const r of requests) if (!distinct.has(pageKey(r))) distinct.set(pageKey(r), r);
+  const pages = await readDistinct(app, [...distinct.values()]);
+  const byKey = new Map([...distinct.keys()].map((key, i) => [key, pages[i]!]));
+  return requests.map((r) => byKey.get(pageKey(r))!);
+}
+
+async function readDistinct(
+  app: FastifyInstance,
+  requests: readonly PageRequest[],
+): Promise<Settled<OrderPage>[]> {
   try {
     return (await listOwnOrderPages(app.pg, requests)).map(settledValue);
   } catch (err) {
-    if (requests.length === 1) throw err;
+    if (requests.length === 1) return [settledError(err)];
     return settleAll(requests.map(async (r) => (await listOwnOrderPages(app.pg, [r]))[0]!));
   }
 }
