@@ -4,9 +4,26 @@ import { clampLimit, decodeCursor, encodeCursor } from '../domain/pagination.js'
 import { tradingErrors } from '../errors.js';
 import { readOrderPage } from '../orders/order-pages.js';
 import { loadAuditChain } from '../store/audit-store.js';
-import { findOwnOrder } from '../store/order-queries.js';
+import { findOwnOrder, type OrderPage } from '../store/order-queries.js';
 import { orderView } from '../store/order-row.js';
 import { userIdOf } from './call-context.js';
+
+/**
+ * A page's answer, encoded once: requests for the same page in one batch share the page
+ * object (orders/order-pages.ts), and so the bytes. The items arrive as JSON text from
+ * Postgres: spliced in, never parsed and re-encoded. `limit` is part of what makes a page the
+ * same page, so it is the same for every request that shares one.
+ */
+const bodies = new WeakMap<OrderPage, Buffer>();
+function pageBody(page: OrderPage, limit: number): Buffer {
+  let body = bodies.get(page);
+  if (!body) {
+    const nextCursor = JSON.stringify(page.next ? encodeCursor(page.next) : null);
+    body = Buffer.from(`{"items":[${page.items}],"limit":${limit},"nextCursor":${nextCursor}}`);
+    bodies.set(page, body);
+  }
+  return body;
+}
 
 /** GET /api/v1/orders (keyset pages), GET /api/v1/orders/:id, GET /api/v1/orders/:id/audit. */
 export const readOrdersRoutes: FastifyPluginAsync = async (app) => {
@@ -21,11 +38,7 @@ export const readOrdersRoutes: FastifyPluginAsync = async (app) => {
         if (!after) throw new tradingErrors.ALP_ORDERS_CURSOR_INVALID();
       }
       const page = await readOrderPage(app, { userId: userIdOf(request), limit, after });
-      // The items arrive as JSON text from Postgres: spliced in, never parsed and re-encoded.
-      const nextCursor = JSON.stringify(page.next ? encodeCursor(page.next) : null);
-      return reply
-        .type('application/json; charset=utf-8')
-        .send(`{"items":[${page.items}],"limit":${limit},"nextCursor":${nextCursor}}`);
+      return reply.type('application/json; charset=utf-8').send(pageBody(page, limit));
     },
   );
 
