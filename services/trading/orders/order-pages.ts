@@ -15,8 +15,8 @@ import { batchSizes } from './batch-metrics.js';
  * round trip, both processes' wake-ups, parse and bind) was most of what a page cost: the
  * page query executes in ~0.07 ms, yet a page cost PostgreSQL 0.34-0.47 ms of CPU under
  * `bench orders-read`, and 0.08-0.13 ms once read in batches (benchmarks/README.md, sixteenth
- * session). Each request still gets its own page, read after it arrived (a batch leaves only
- * once its members are in), so a user reads their own writes.
+ * session). Each request still gets a page read after it arrived (a batch leaves only once
+ * its members are in), so a user reads their own writes.
  */
 
 /** What makes two page requests the same page: whose, how many, and from where. */
@@ -34,11 +34,12 @@ async function readPages(
   app: FastifyInstance,
   requests: readonly PageRequest[],
 ): Promise<Settled<OrderPage>[]> {
+  const keys = requests.map(pageKey);
   const distinct = new Map<string, PageRequest>();
-  for (const r of requests) if (!distinct.has(pageKey(r))) distinct.set(pageKey(r), r);
+  keys.forEach((key, i) => distinct.has(key) || distinct.set(key, requests[i]!));
   const pages = await readDistinct(app, [...distinct.values()]);
   const byKey = new Map([...distinct.keys()].map((key, i) => [key, pages[i]!]));
-  return requests.map((r) => byKey.get(pageKey(r))!);
+  return keys.map((key) => byKey.get(key)!);
 }
 
 async function readDistinct(
