@@ -35,8 +35,8 @@ async function readPages(
   requests: readonly PageRequest[],
 ): Promise<Settled<OrderPage>[]> {
   const keys = requests.map(pageKey);
-  const distinct = new Map<string, PageRequest>();
-  keys.forEach((key, i) => distinct.has(key) || distinct.set(key, requests[i]!));
+  // Requests under one key are the same request: which of them stands for it does not matter.
+  const distinct = new Map(keys.map((key, i) => [key, requests[i]!]));
   const pages = await readDistinct(app, [...distinct.values()]);
   const byKey = new Map([...distinct.keys()].map((key, i) => [key, pages[i]!]));
   return keys.map((key) => byKey.get(key)!);

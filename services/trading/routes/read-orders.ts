@@ -11,15 +11,16 @@ import { userIdOf } from './call-context.js';
 /**
  * A page's answer, encoded once: requests for the same page in one batch share the page
  * object (orders/order-pages.ts), and so the bytes. The items arrive as JSON text from
- * Postgres: spliced in, never parsed and re-encoded. `limit` is part of what makes a page the
- * same page, so it is the same for every request that shares one.
+ * Postgres: spliced in, never parsed and re-encoded.
  */
 const bodies = new WeakMap<OrderPage, Buffer>();
-function pageBody(page: OrderPage, limit: number): Buffer {
+function pageBody(page: OrderPage): Buffer {
   let body = bodies.get(page);
   if (!body) {
     const nextCursor = JSON.stringify(page.next ? encodeCursor(page.next) : null);
-    body = Buffer.from(`{"items":[${page.items}],"limit":${limit},"nextCursor":${nextCursor}}`);
+    body = Buffer.from(
+      `{"items":[${page.items}],"limit":${page.limit},"nextCursor":${nextCursor}}`,
+    );
     bodies.set(page, body);
   }
   return body;
@@ -38,7 +39,7 @@ export const readOrdersRoutes: FastifyPluginAsync = async (app) => {
         if (!after) throw new tradingErrors.ALP_ORDERS_CURSOR_INVALID();
       }
       const page = await readOrderPage(app, { userId: userIdOf(request), limit, after });
-      return reply.type('application/json; charset=utf-8').send(pageBody(page, limit));
+      return reply.type('application/json; charset=utf-8').send(pageBody(page));
     },
   );
 

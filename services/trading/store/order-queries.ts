@@ -27,6 +27,8 @@ export interface OrderPage {
   readonly items: string;
   /** Where the next page starts, when there is one. */
   readonly next: OrderCursor | null;
+  /** The most orders the page was asked for. */
+  readonly limit: number;
 }
 
 /** One page asked for: whose orders, how many, and after which order (none: the newest). */
@@ -82,11 +84,12 @@ export async function listOwnOrderPages(
       requests.map((q) => q.after?.id ?? null),
     ],
   );
-  return rows.map(({ items, fetched, last_id, last_at }, i) => ({
-    items,
-    next:
-      fetched > requests[i]!.limit && last_id && last_at
-        ? { createdAt: last_at, id: last_id }
-        : null,
-  }));
+  return rows.map(({ items, fetched, last_id, last_at }, i) => {
+    const { limit } = requests[i]!;
+    return {
+      items,
+      next: fetched > limit && last_id && last_at ? { createdAt: last_at, id: last_id } : null,
+      limit,
+    };
+  });
 }
