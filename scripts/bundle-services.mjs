@@ -26,6 +26,9 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // Native addons stay where npm put them: the package picks its prebuilt binary for the
+  // platform at run time (an optional dependency per platform), which a bundle cannot hold.
+  external: ['@node-rs/argon2'],
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __alphintraCreateRequire } from 'node:module'; const require = __alphintraCreateRequire(import.meta.url);",

@@ -152,7 +152,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const gateway = urlOf(targets, 'gateway');
   const count = Math.max(...chosen.map((s) => s.users ?? 1));
   const users: BenchUser[] = [];
-  // One at a time: registration and login hash passwords on purpose (scrypt), and auth
+  // One at a time: registration and login hash passwords on purpose (argon2id), and auth
   // should not be the thing this setup measures or overloads.
   for (let i = 1; i <= count; i++) {
     o.progress(`bench user ${i}/${count}: registering, logging in, depositing through ${gateway}`);

@@ -15,7 +15,7 @@ import { registerRoute } from './routes/register.js';
 import type { AuthDeps } from './session.js';
 
 export interface AuthOptions {
-  /** Default: scrypt at OWASP parameters (N=2^17, r=8, p=1). Tests pass cheaper ones. */
+  /** Default: argon2id at OWASP parameters (19 MiB, t=2, p=1). Tests pass cheaper ones. */
   readonly hasher?: PasswordHasher;
   readonly throttle?: ThrottlePolicy;
 }
@@ -27,7 +27,7 @@ export function authDefinition(options: AuthOptions = {}): ServiceDefinition<typ
     schema: configSchema,
     capabilities: {
       implemented: [
-        'POST /api/v1/auth/register (scrypt N=2^17 r=8 p=1; UserRegistered in the outbox with the identity; the profile is created in user at once when it is up, from the event otherwise)',
+        'POST /api/v1/auth/register (argon2id m=19 MiB t=2 p=1; scrypt hashes of earlier versions verify and are rehashed at login; UserRegistered in the outbox with the identity; the profile is created in user at once when it is up, from the event otherwise)',
         'POST /api/v1/auth/login (generic 401, dummy hash for unknown emails, per-account and per-IP back-off with Retry-After)',
         'POST /api/v1/auth/refresh (rotation; reuse revokes the family), POST /api/v1/auth/logout (revokes the family)',
         'GET /api/v1/auth/me',

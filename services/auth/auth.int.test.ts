@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, scryptSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,8 +29,8 @@ const ISS = 'alphintra-auth';
 const AUD = 'alphintra-api';
 const MASTER = 'm'.repeat(48);
 const PASSWORD = 'correct horse battery';
-// Cheap scrypt for tests (the OWASP default is exercised by the cross-process test).
-const hasher = createPasswordHasher({ params: { ln: 10, r: 8, p: 1 } });
+// Cheap argon2id for tests (the OWASP default is exercised by the cross-process test).
+const hasher = createPasswordHasher({ params: { m: 64, t: 1, p: 1 } });
 const throttle = {
   windowMs: 15 * 60_000,
   account: { freeFailures: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 },
@@ -137,7 +137,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth service (real PostgreSQL)', () => {
       const { rows } = await app.pg.query('SELECT password_hash FROM users WHERE id = $1', [
         body.id,
       ]);
-      expect(rows[0].password_hash).toMatch(/^\$scrypt\$ln=10,r=8,p=1\$/);
+      expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=64,t=1,p=1\$/);
     });
 
     test('duplicate email (any case) → 409 ALP_AUTH_EMAIL_TAKEN', async () => {
@@ -297,6 +297,24 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth service (real PostgreSQL)', () => {
       });
       expect(me.statusCode).toBe(200);
       expect(me.json()).toMatchObject({ id, email: e, roles: ['trader'] });
+    });
+
+    test('a scrypt hash stored by an earlier version logs in, and is replaced by argon2id', async () => {
+      const e = email();
+      const { id } = (await register(e)).json();
+      const salt = Buffer.from('legacy-salt-0001');
+      const key = scryptSync(PASSWORD, salt, 32, { N: 2 ** 10, r: 8, p: 1 });
+      const legacy = `$scrypt$ln=10,r=8,p=1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+      await app.pg.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, legacy]);
+      expect((await login(e, 'not the password')).statusCode).toBe(401);
+      const stored = async () =>
+        (await app.pg.query('SELECT password_hash FROM users WHERE id = $1', [id])).rows[0]
+          .password_hash as string;
+      expect(await stored()).toBe(legacy);
+
+      expect((await login(e)).statusCode).toBe(200);
+      expect(await stored()).toMatch(/^\$argon2id\$v=19\$m=64,t=1,p=1\$/);
+      expect((await login(e)).statusCode).toBe(200);
     });
 
     test('wrong password and unknown email get the same 401', async () => {

@@ -10,7 +10,7 @@ import { credentialsBody, type Credentials } from './register.js';
 
 /**
  * `POST /api/v1/auth/login`. The throttle is decided before the password is checked; an
- * unknown email costs the same scrypt work as a known one (dummy hash) and gets the same
+ * unknown email costs the same argon2id work as a known one (dummy hash) and gets the same
  * answer, and every failure is recorded, so neither timing nor throttling reveals accounts.
  */
 export const loginRoute: FastifyPluginAsync<{ deps: AuthDeps }> = async (app, { deps }) => {
