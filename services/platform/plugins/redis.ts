@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,6 +29,9 @@ export const redisPlugin = fp<RedisOptions>(
       app.decorate('redis', null);
       return;
     }
+    // Loaded only when configured: evaluating ioredis costs every service start CPU (its ~400
+    // command methods are built at load), and the embedded default runs without Redis.
+    const { Redis } = await import('ioredis');
     const redis = new Redis(opts.url, {
       lazyConnect: true,
       enableOfflineQueue: false,
