@@ -5,7 +5,7 @@
 // `alphintra up` starts ten). One file per service starts in well under half that time.
 // Dependencies stay byte-for-byte what the lockfile installed; only the module graph is
 // flattened. The tsc output in dist/services stays the source of truth for tests and tools.
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -34,4 +34,18 @@ await build({
     js: "import { createRequire as __alphintraCreateRequire } from 'node:module'; const require = __alphintraCreateRequire(import.meta.url);",
   },
 });
+
+// ASCII only, so V8 keeps each service's source (held for lazy compilation as long as the
+// process lives) as one byte per character instead of two: ~4 MB less per service, and a
+// faster start. esbuild already escapes every non-ASCII character it can (strings, regular
+// expressions, identifiers, templates: `charset: 'ascii'`, its default); what it leaves are
+// comments copied from dependencies (curly quotes in undici's, a name in a licence line).
+// Each such UTF-16 unit becomes one '?', so the source map's columns still hold.
+for (const name of services) {
+  const file = join(root, 'dist', 'bundles', `${name}.mjs`);
+  const text = readFileSync(file, 'utf8');
+  // eslint-disable-next-line no-control-regex
+  const ascii = text.replace(/[^\x00-\x7f]/g, '?');
+  if (ascii !== text) writeFileSync(file, ascii);
+}
 console.log(`bundled ${services.length} services into dist/bundles/`);
