@@ -8,9 +8,28 @@ export interface ClosableReporter {
   close: (error?: unknown) => Promise<void>;
 }
 
+/**
+ * How long an instance may wait for readiness before the plain reporter says so, and how often
+ * it repeats: a service loading its code refuses connections for its first second or two on
+ * every start, and a line per instance per second of that buried the lines that mattered.
+ */
+export const QUIET_WAIT_MS = 5000;
+
 /** Plain lines on stderr: for CI logs and pipes (no cursor movement). */
-export function plainReporter(c: ChalkInstance, verbose: boolean): ClosableReporter {
-  const write = (s: string): void => void process.stderr.write(`${s}\n`);
+export function plainReporter(
+  c: ChalkInstance,
+  verbose: boolean,
+  write: (line: string) => void = (s) => void process.stderr.write(`${s}\n`),
+): ClosableReporter {
+  const waitShown = new Map<string, number>();
+  const showWait = (instance: string, elapsedMs: number): boolean => {
+    if (verbose) return true;
+    const last = waitShown.get(instance);
+    if (elapsedMs < QUIET_WAIT_MS || (last !== undefined && elapsedMs - last < QUIET_WAIT_MS))
+      return false;
+    waitShown.set(instance, elapsedMs);
+    return true;
+  };
   return {
     report: (e: UpEvent) => {
       // Notes are printed once, with the result, by the caller.
@@ -20,8 +39,9 @@ export function plainReporter(c: ChalkInstance, verbose: boolean): ClosableRepor
         else if (verbose) write(`${c.dim('…')} ${e.message}`);
       } else if (e.status === 'ready')
         write(`${c.green('✔')} ${e.message} ${c.dim(`(${e.elapsedMs} ms)`)}`);
-      else if (e.status === 'waiting') write(`${c.dim('…')} ${e.message}`);
-      else if (verbose) write(`${c.dim('…')} ${e.message}`);
+      else if (e.status === 'waiting') {
+        if (showWait(e.instance, e.elapsedMs)) write(`${c.dim('…')} ${e.message}`);
+      } else if (verbose) write(`${c.dim('…')} ${e.message}`);
     },
     close: async () => undefined,
   };
