@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { isBrokenPipe, tolerateBrokenPipes } from './broken-pipe.js';
+
+const errno = (code: string): NodeJS.ErrnoException =>
+  Object.assign(new Error(`write ${code}`), { code });
+
+describe('tolerateBrokenPipes', () => {
+  test('a broken pipe is swallowed; any other stream error is still thrown', () => {
+    const stream = new PassThrough();
+    tolerateBrokenPipes([stream]);
+    expect(() => stream.emit('error', errno('EPIPE'))).not.toThrow();
+    expect(() => stream.emit('error', errno('ERR_STREAM_DESTROYED'))).not.toThrow();
+    expect(() => stream.emit('error', errno('EIO'))).toThrow('write EIO');
+  });
+
+  test('installing twice adds one listener', () => {
+    const stream = new PassThrough();
+    tolerateBrokenPipes([stream]);
+    tolerateBrokenPipes([stream]);
+    expect(stream.listenerCount('error')).toBe(1);
+  });
+
+  test('isBrokenPipe names only the reader-is-gone errors', () => {
+    expect(
+      [errno('EPIPE'), errno('ERR_STREAM_DESTROYED'), errno('ENOSPC'), undefined].map(isBrokenPipe),
+    ).toEqual([true, true, false, false]);
+  });
+
+  // A real pipe whose reader is gone: the writer must keep running and exit normally.
+  test.each([
+    ['without it, the writer dies of the broken pipe', false, 1],
+    ['with it, the writer finishes', true, 0],
+  ])('%s', async (_name, tolerate, exitCode) => {
+    const script = `
+      ${tolerate ? `(await import(${JSON.stringify(new URL('./broken-pipe.ts', import.meta.url).href)})).tolerateBrokenPipes();` : ''}
+      for (let i = 0; i < 200; i++) { process.stderr.write('line ' + i + '\\n'); await new Promise((r) => setTimeout(r, 2)); }
+      process.stdout.write('finished\\n');`;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.once('data', () => child.stderr.destroy());
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code).toBe(exitCode);
+    expect(stdout.includes('finished')).toBe(tolerate);
+  });
+});

@@ -1,0 +1,30 @@
+import type { Writable } from 'node:stream';
+
+const installed = Symbol.for('alphintra.tolerateBrokenPipes');
+
+/** Errors that only say the reader is gone: EPIPE, and writes to the stream after it. */
+export function isBrokenPipe(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/**
+ * A reader that goes away (`alphintra up 2>&1 | head -3`) must not crash the CLI half-way
+ * through its work: without a listener, Node turns the stream's EPIPE into an uncaught
+ * exception, and an `up` died between starting PostgreSQL and its services, leaving a
+ * half-started platform. From the first broken pipe on, what the stream would have shown is
+ * dropped and the command goes on; the platform's own logs are in files, not in this
+ * output. Any other stream error is still thrown.
+ */
+export function tolerateBrokenPipes(
+  streams: readonly Writable[] = [process.stdout, process.stderr],
+): void {
+  for (const stream of streams) {
+    const marked = stream as Writable & { [installed]?: true };
+    if (marked[installed]) continue;
+    marked[installed] = true;
+    stream.on('error', (err) => {
+      if (!isBrokenPipe(err)) throw err;
+    });
+  }
+}
