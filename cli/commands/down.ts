@@ -8,6 +8,8 @@ export default class Down extends BaseCommand {
     'Stop the local platform (services and embedded PostgreSQL); keep its data.';
 
   static override description = `Stops every service instance (SIGTERM, SIGKILL after the shutdown budget) and the embedded PostgreSQL.
+That includes any service process of this home that state.json does not name (an \`up\` killed
+between a spawn and its record): each carries --alphintra-home=<home> as its last argument.
 Data, keys and logs in ALPHINTRA_HOME are kept unless --purge. Nothing running is not an error (exit 0).`;
 
   static override examples = [

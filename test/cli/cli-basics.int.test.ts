@@ -56,6 +56,7 @@ describe('the CLI machine interface', () => {
         mode: null,
         startedAt: null,
         portBase: null,
+        cli: null,
         allReady: false,
         postgres: null,
         redis: null,

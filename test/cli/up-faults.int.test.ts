@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -161,6 +161,58 @@ describe('bad input and faults of up / down', () => {
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toContain(
         '[ALP_RUNTIME_INTERRUPTED] up was interrupted; everything it started was stopped',
+      );
+      expect(serviceProcessesOn(ports)).toEqual([]);
+      expect(existsSync(path.join(home, 'state.json'))).toBe(false);
+    },
+  );
+
+  test.skipIf(!DATABASE_URL)(
+    'a reader that goes away mid-start (`up 2>&1 | head -3`) does not stop up: all ten start',
+    { timeout: 120_000 },
+    async () => {
+      const { child, done } = spawnCli(['up', '--detach'], { env: env() });
+      // The first progress line arrives, then the reader is gone: every later write is EPIPE.
+      child.stderr?.once('data', () => child.stderr?.destroy());
+      const r = await done;
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/ready in [\d.]+ s/);
+      expect(serviceProcessesOn(ports)).toHaveLength(10);
+      const down = await runCli(['down', '--json'], { env: env() });
+      expect(down.json).toMatchObject({ ok: true, data: { wasRunning: true } });
+      expect(serviceProcessesOn(ports)).toEqual([]);
+    },
+  );
+
+  test.skipIf(!DATABASE_URL)(
+    'SIGKILL of the CLI mid-start: status says its up is gone, down stops every process',
+    { timeout: 120_000 },
+    async () => {
+      const { child, done } = spawnCli(['up', '--detach'], { env: env() });
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && serviceProcessesOn(ports).length < 3) await sleep(5);
+      child.kill('SIGKILL');
+      await done;
+      const left = serviceProcessesOn(ports);
+      expect(left.length).toBeGreaterThanOrEqual(3);
+      const status = await runCli(['status', '--json'], { env: env() });
+      expect(status.json).toMatchObject({
+        ok: true,
+        data: { phase: 'starting', cli: { pid: child.pid, alive: false } },
+      });
+      // Killed between a spawn and its record: make that happen for certain, for one of them.
+      const file = path.join(home, 'state.json');
+      const state = JSON.parse(readFileSync(file, 'utf8')) as {
+        instances: { pid: number | null }[];
+      };
+      const unrecorded = state.instances.find((i) => i.pid !== null && left.includes(i.pid))!;
+      const strayPid = unrecorded.pid;
+      unrecorded.pid = null;
+      writeFileSync(file, JSON.stringify(state));
+      const down = await runCli(['down', '--json'], { env: env() });
+      expect(down.json).toMatchObject({ ok: true, data: { wasRunning: true } });
+      expect((down.json as { data: { stopped: string[] } }).data.stopped).toContain(
+        `pid ${strayPid} (not in state.json)`,
       );
       expect(serviceProcessesOn(ports)).toEqual([]);
       expect(existsSync(path.join(home, 'state.json'))).toBe(false);

@@ -65,6 +65,34 @@ describe('renderStatus', () => {
     `);
   });
 
+  test.each([
+    ['detached', 'running', true, '(detached)'],
+    ['detached', 'running', false, '(detached)'],
+    ['foreground', 'running', true, '(foreground)'],
+    [
+      'foreground',
+      'running',
+      false,
+      '(foreground, but its `up` (pid 77) is gone: no logs stream and Ctrl-C stops nothing; `alphintra down` stops it)',
+    ],
+    ['detached', 'starting', true, '(detached, starting)'],
+    [
+      'detached',
+      'starting',
+      false,
+      '(detached, start interrupted: its `up` (pid 77) is gone; `alphintra down` stops what it started)',
+    ],
+  ] as const)('the home line, %s and %s, its up alive: %s', (mode, phase, alive, said) => {
+    const status: PlatformStatus = {
+      ...notRunning('/h'),
+      running: true,
+      mode,
+      phase,
+      cli: { pid: 77, alive },
+    };
+    expect(renderStatus(status, plain).split('\n').at(-1)).toBe(`Home: /h ${said}`);
+  });
+
   test('nothing running', () => {
     expect(renderStatus(notRunning('/h'), plain)).toBe(
       'Nothing is running in /h. Start it with: alphintra up --detach',

@@ -63,26 +63,28 @@ export async function runDown(paths: HomePaths, opts: { purge: boolean }): Promi
     postgresStopped: false,
     purged: false,
   };
-  if (state !== undefined) {
-    const alive = state.instances.filter((i) => isAlive(i.pid));
-    result.wasRunning = alive.length > 0 || isAlive(state.cliPid);
-    // A foreground (or still starting) `up` owns its processes: ask it to stop them.
-    if (state.cliPid !== process.pid && isAlive(state.cliPid)) {
-      try {
-        process.kill(state.cliPid, 'SIGTERM');
-      } catch {
-        // gone meanwhile
-      }
-      const deadline = Date.now() + STOP_BUDGET_MS + 5000;
-      while (Date.now() < deadline && isAlive(state.cliPid)) await sleep(50);
+  const alive = state?.instances.filter((i) => isAlive(i.pid)) ?? [];
+  // A foreground (or still starting) `up` owns its processes: ask it to stop them.
+  if (state !== undefined && state.cliPid !== process.pid && isAlive(state.cliPid)) {
+    result.wasRunning = true;
+    try {
+      process.kill(state.cliPid, 'SIGTERM');
+    } catch {
+      // gone meanwhile
     }
-    const pidToId = new Map(state.instances.map((i) => [i.pid, i.id]));
-    const stopped = await stopRecorded(state, { stopPostgres: true });
-    result.stopped = alive.map((i) => i.id);
-    result.killed = stopped.killedPids.map((p) => pidToId.get(p) ?? String(p));
-    result.postgresStopped = stopped.postgresStopped;
-    await removeState(paths.state);
+    const deadline = Date.now() + STOP_BUDGET_MS + 5000;
+    while (Date.now() < deadline && isAlive(state.cliPid)) await sleep(50);
   }
+  // Then whatever is left: the recorded instances, and any process of this home a killed `up`
+  // did not get to record (or whose state.json is gone).
+  const pidToId = new Map(state?.instances.map((i) => [i.pid, i.id]));
+  const stopped = await stopRecorded(state, { stopPostgres: true, home: paths.home });
+  const strays = stopped.strayPids.map((p) => `pid ${p} (not in state.json)`);
+  result.wasRunning ||= alive.length > 0 || strays.length > 0;
+  result.stopped = [...alive.map((i) => i.id), ...strays];
+  result.killed = stopped.killedPids.map((p) => pidToId.get(p) ?? `pid ${p}`);
+  result.postgresStopped = stopped.postgresStopped;
+  if (state !== undefined) await removeState(paths.state);
   // An embedded PostgreSQL left behind (e.g. after a crash) is ours too.
   if (await stopEmbeddedPostgres(paths.pgData)) result.postgresStopped = true;
   if (opts.purge) {

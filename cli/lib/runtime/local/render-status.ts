@@ -73,9 +73,29 @@ export function renderStatus(status: PlatformStatus, c: ChalkInstance): string {
               : ''),
         ]
       : []),
-    `Home: ${status.home}${status.mode ? ` (${status.mode}${status.phase === 'starting' ? ', starting' : ''})` : ''}`,
+    `Home: ${status.home}${status.mode ? ` (${modeOf(status, c)})` : ''}`,
   ].filter((l): l is string => l !== undefined);
   return [table, '', ...footer].join('\n');
+}
+
+/**
+ * How the platform runs, and whether the `up` behind it is still there: one that died while
+ * starting left a half-started platform, and a foreground one that died streams no more logs.
+ */
+function modeOf(status: PlatformStatus, c: ChalkInstance): string {
+  const gone = status.cli && !status.cli.alive ? status.cli.pid : undefined;
+  if (status.phase === 'starting') {
+    return gone === undefined
+      ? `${status.mode}, starting`
+      : c.yellow(
+          `${status.mode}, start interrupted: its \`up\` (pid ${gone}) is gone; \`alphintra down\` stops what it started`,
+        );
+  }
+  if (status.mode === 'foreground' && gone !== undefined)
+    return c.yellow(
+      `foreground, but its \`up\` (pid ${gone}) is gone: no logs stream and Ctrl-C stops nothing; \`alphintra down\` stops it`,
+    );
+  return status.mode ?? '';
 }
 
 /** One line on the event bus: what waits for a consumer and what was dead-lettered. */

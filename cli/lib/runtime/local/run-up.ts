@@ -179,7 +179,7 @@ export async function runUp(
   const leftovers = started.state.instances.filter((i) => !pids.has(i.pid));
   await stopRecorded(
     { ...current, instances: [...current.instances, ...leftovers] },
-    { stopPostgres: true },
+    { stopPostgres: true, home: paths.home },
   );
   await removeState(paths.state);
   trap.release();

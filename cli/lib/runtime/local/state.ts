@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServiceName } from '../../../../services/catalog.js';
@@ -76,6 +77,18 @@ export async function writeState(file: string, state: RuntimeState): Promise<voi
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, file);
+}
+
+/**
+ * writeState, synchronously: the file holds the state before any other code runs. `up`
+ * records each pid this way right after its spawn, so a CLI that dies at any later point
+ * (a crash, SIGKILL) leaves no process that `down` does not know of.
+ */
+export function writeStateSync(file: string, state: RuntimeState): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
 }
 
 /**

@@ -40,6 +40,8 @@ export interface PlatformStatus {
   mode: RuntimeState['mode'] | null;
   startedAt: string | null;
   portBase: number | null;
+  /** The `up` that wrote the state (it streams logs in foreground mode); null when not running. */
+  cli: { pid: number; alive: boolean } | null;
   allReady: boolean;
   postgres: {
     kind: 'embedded' | 'external';
@@ -137,6 +139,7 @@ export async function statusOf(
     mode: state.mode,
     startedAt: state.startedAt,
     portBase: state.options.portBase,
+    cli: { pid: state.cliPid, alive: isAlive(state.cliPid) },
     allReady: services.length > 0 && services.every((s) => s.ready),
     postgres: pg
       ? {
@@ -169,6 +172,7 @@ export function notRunning(home: string): PlatformStatus {
     mode: null,
     startedAt: null,
     portBase: null,
+    cli: null,
     allReady: false,
     postgres: null,
     redis: null,

@@ -15,6 +15,7 @@ import { ensureKeys, ensurePasswords, ensureSecret } from './keys.js';
 import { Cancelled, launchAll } from './launcher.js';
 import { isAlive } from './liveness.js';
 import type { UpOptions } from './options.js';
+import { homeMarker } from './home-processes.js';
 import { logFileOf, serviceCommand, serviceEntry, type HomePaths } from './paths.js';
 import { planInstances, type InstancePlan } from './port-plan.js';
 import { assertPortsFree, type PortNeed } from './port-preflight.js';
@@ -26,7 +27,7 @@ import {
   claimState,
   readState,
   removeState,
-  writeState,
+  writeStateSync,
   type RuntimeState,
 } from './state.js';
 import { statusOf, type PlatformStatus } from './status.js';
@@ -181,12 +182,9 @@ export async function startPlatform(
     });
   }
 
-  // State writes are queued so they land in order (each is a rename of a full snapshot).
-  let writes = Promise.resolve();
-  const save = (): Promise<void> => {
-    writes = writes.then(() => writeState(paths.state, state));
-    return writes;
-  };
+  // Synchronous, so writes land in order and a spawned pid is on disk before anything else
+  // runs (each write is a rename of a full snapshot).
+  const save = (): void => writeStateSync(paths.state, state);
 
   let pgStartedByUs = false;
   try {
@@ -251,7 +249,7 @@ export async function startPlatform(
         startedByUs: false,
       };
     }
-    await save();
+    save();
     io.report({
       type: 'step',
       step: 'postgres',
@@ -311,7 +309,7 @@ export async function startPlatform(
       host: LOCAL_HOST,
       cwd: entry.packageRoot,
       budgetMs: options.readyTimeoutMs,
-      nodeArgsOf: (s: ServiceName) => serviceCommand(entry, s),
+      nodeArgsOf: (s: ServiceName) => [...serviceCommand(entry, s), homeMarker(paths.home)],
       envOf,
       logFileOf: (i) => logFileOf(paths, i.service, i.index),
       onSpawned: async (i, pid) => {
@@ -320,7 +318,7 @@ export async function startPlatform(
           rec.pid = pid;
           rec.startedAt = new Date().toISOString();
         }
-        await save();
+        save();
       },
       report: io.report,
       signal: io.signal,
@@ -332,7 +330,7 @@ export async function startPlatform(
       message: `${plan.length} instances ready`,
     });
     state.phase = 'running';
-    await save();
+    save();
     return {
       alreadyRunning: false,
       status: await statusOf(state, paths.home),
@@ -343,8 +341,7 @@ export async function startPlatform(
       state,
     };
   } catch (err) {
-    await writes.catch(() => undefined);
-    await stopRecorded(state, { stopPostgres: pgStartedByUs });
+    await stopRecorded(state, { stopPostgres: pgStartedByUs, home: paths.home });
     await removeState(paths.state);
     if (err instanceof Cancelled || io.signal.aborted) {
       throw new UserError(
