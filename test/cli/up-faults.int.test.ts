@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,9 +8,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { planInstances } from '../../cli/lib/runtime/local/port-plan.js';
 import {
   assertBuilt,
+  cliEnv,
   killGroups,
   killStartedClis,
   pickPortBase,
+  REPO,
   runCli,
   serviceProcessesOn,
   spawnCli,
@@ -245,6 +248,45 @@ describe('bad input and faults of up / down', () => {
       expect(r.stdout).toMatch(/^auth-0 \| .*Server listening at http:\/\/127\.0\.0\.1:\d+/m);
       expect(r.stdout).not.toMatch(/^risk-0 \|/m);
       expect(r.stderr).toContain('stopping the platform (SIGINT)');
+      expect(serviceProcessesOn(ports)).toEqual([]);
+      expect(existsSync(path.join(home, 'state.json'))).toBe(false);
+    },
+  );
+
+  // `script` (util-linux) gives `up` a terminal; killing it hangs that terminal up, as closing
+  // the window does: SIGHUP, then every write to the terminal fails with EIO.
+  const script = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
+  test.skipIf(!DATABASE_URL || !script)(
+    'foreground up whose terminal hangs up: stops everything, though it can no longer write',
+    { timeout: 120_000 },
+    async () => {
+      const command = [process.execPath, path.join(REPO, 'bin', 'run.js'), 'up']
+        .map((a) => `'${a}'`)
+        .join(' ');
+      const terminal = spawn(script!, ['-qfec', command, '/dev/null'], {
+        cwd: REPO,
+        env: cliEnv(env()),
+        stdio: 'ignore',
+      });
+      const closed = new Promise((resolve) => terminal.once('close', resolve));
+      // Ready, so `up` is streaming logs to the terminal when it hangs up.
+      const deadline = Date.now() + 90_000;
+      let ready = false;
+      while (!ready && Date.now() < deadline) {
+        await sleep(300);
+        const status = await runCli(['status', '--json'], { env: env() });
+        ready =
+          (status.json as { data?: { allReady?: boolean } } | undefined)?.data?.allReady === true;
+      }
+      expect(serviceProcessesOn(ports)).toHaveLength(10);
+      terminal.kill('SIGKILL');
+      await closed;
+      const stopBy = Date.now() + 30_000;
+      while (
+        Date.now() < stopBy &&
+        (serviceProcessesOn(ports).length > 0 || existsSync(path.join(home, 'state.json')))
+      )
+        await sleep(100);
       expect(serviceProcessesOn(ports)).toEqual([]);
       expect(existsSync(path.join(home, 'state.json'))).toBe(false);
     },

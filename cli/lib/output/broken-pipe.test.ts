@@ -11,8 +11,9 @@ describe('tolerateBrokenPipes', () => {
     const stream = new PassThrough();
     tolerateBrokenPipes([stream]);
     expect(() => stream.emit('error', errno('EPIPE'))).not.toThrow();
+    expect(() => stream.emit('error', errno('EIO'))).not.toThrow();
     expect(() => stream.emit('error', errno('ERR_STREAM_DESTROYED'))).not.toThrow();
-    expect(() => stream.emit('error', errno('EIO'))).toThrow('write EIO');
+    expect(() => stream.emit('error', errno('ENOSPC'))).toThrow('write ENOSPC');
   });
 
   test('installing twice adds one listener', () => {
@@ -24,8 +25,10 @@ describe('tolerateBrokenPipes', () => {
 
   test('isBrokenPipe names only the reader-is-gone errors', () => {
     expect(
-      [errno('EPIPE'), errno('ERR_STREAM_DESTROYED'), errno('ENOSPC'), undefined].map(isBrokenPipe),
-    ).toEqual([true, true, false, false]);
+      [errno('EPIPE'), errno('EIO'), errno('ERR_STREAM_DESTROYED'), errno('ENOSPC'), undefined].map(
+        isBrokenPipe,
+      ),
+    ).toEqual([true, true, true, false, false]);
   });
 
   // A real pipe whose reader is gone: the writer must keep running and exit normally.

@@ -2,10 +2,14 @@ import type { Writable } from 'node:stream';
 
 const installed = Symbol.for('alphintra.tolerateBrokenPipes');
 
-/** Errors that only say the reader is gone: EPIPE, and writes to the stream after it. */
+/**
+ * Errors that only say the reader is gone: EPIPE (a pipe), EIO (a terminal that hung up, as
+ * when its window is closed: `up` then gets SIGHUP and stops the platform, writing as it goes),
+ * and writes to the stream after either.
+ */
 export function isBrokenPipe(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+  return code === 'EPIPE' || code === 'EIO' || code === 'ERR_STREAM_DESTROYED';
 }
 
 /**
