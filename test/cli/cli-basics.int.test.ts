@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { assertBuilt, runCli } from './cli-process.js';
+import { assertBuilt, runCli, spawnCli } from './cli-process.js';
 
 const COMMANDS = ['up', 'down', 'status', 'logs', 'service start', 'service stop'];
 
@@ -88,6 +88,23 @@ describe('the CLI machine interface', () => {
       ok: false,
       error: { code: 'ALP_CLI_UNKNOWN_SERVICE', message: 'unknown service "ghost"' },
     });
+  });
+
+  test('logs --follow ends, exit 0, once its reader is gone (`logs --follow | head` ends)', async () => {
+    const logs = path.join(home, 'logs');
+    mkdirSync(logs, { recursive: true });
+    const file = path.join(logs, 'risk.log');
+    writeFileSync(file, 'first line\n');
+    const { child, done } = spawnCli(['logs', 'risk', '--follow'], {
+      env: { ALPHINTRA_HOME: home },
+      timeoutMs: 20_000,
+    });
+    await new Promise((resolve) => child.stdout?.once('data', resolve));
+    child.stdout?.destroy();
+    // The next line the follower prints finds the pipe broken (as `tail -f | head` does).
+    const writer = setInterval(() => appendFileSync(file, 'another line\n'), 100);
+    const r = await done.finally(() => clearInterval(writer));
+    expect([r.exitCode, r.signal]).toEqual([0, null]);
   });
 
   test('NO_COLOR output has no ANSI escapes', async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { isBrokenPipe, tolerateBrokenPipes } from './broken-pipe.js';
+import { isBrokenPipe, readerGone, tolerateBrokenPipes } from './broken-pipe.js';
 
 const errno = (code: string): NodeJS.ErrnoException =>
   Object.assign(new Error(`write ${code}`), { code });
@@ -14,6 +14,15 @@ describe('tolerateBrokenPipes', () => {
     expect(() => stream.emit('error', errno('EIO'))).not.toThrow();
     expect(() => stream.emit('error', errno('ERR_STREAM_DESTROYED'))).not.toThrow();
     expect(() => stream.emit('error', errno('ENOSPC'))).toThrow('write ENOSPC');
+  });
+
+  test('readerGone aborts at the first broken pipe of its stream, and only its own', () => {
+    const [out, err] = [new PassThrough(), new PassThrough()];
+    tolerateBrokenPipes([out, err]);
+    const [outGone, errGone] = [readerGone(out), readerGone(err)];
+    out.emit('error', errno('EPIPE'));
+    expect([outGone.aborted, errGone.aborted]).toEqual([true, false]);
+    expect(readerGone(out)).toBe(outGone);
   });
 
   test('installing twice adds one listener', () => {

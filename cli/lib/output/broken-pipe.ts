@@ -1,6 +1,17 @@
 import type { Writable } from 'node:stream';
 
 const installed = Symbol.for('alphintra.tolerateBrokenPipes');
+const gone = new WeakMap<Writable, AbortController>();
+
+/**
+ * Aborted once the stream's reader is gone (seen at the first write that fails). A follower
+ * such as `logs --follow` stops then, as `tail -f | head` does.
+ */
+export function readerGone(stream: Writable = process.stdout): AbortSignal {
+  let controller = gone.get(stream);
+  if (!controller) gone.set(stream, (controller = new AbortController()));
+  return controller.signal;
+}
 
 /**
  * Errors that only say the reader is gone: EPIPE (a pipe), EIO (a terminal that hung up, as
@@ -17,8 +28,9 @@ export function isBrokenPipe(err: unknown): boolean {
  * through its work: without a listener, Node turns the stream's EPIPE into an uncaught
  * exception, and an `up` died between starting PostgreSQL and its services, leaving a
  * half-started platform. From the first broken pipe on, what the stream would have shown is
- * dropped and the command goes on; the platform's own logs are in files, not in this
- * output. Any other stream error is still thrown.
+ * dropped and the command goes on (a foreground `up` until Ctrl-C or a hang-up, as before;
+ * followers stop: see readerGone); the platform's own logs are in files, not in this output.
+ * Any other stream error is still thrown.
  */
 export function tolerateBrokenPipes(
   streams: readonly Writable[] = [process.stdout, process.stderr],
@@ -29,6 +41,8 @@ export function tolerateBrokenPipes(
     marked[installed] = true;
     stream.on('error', (err) => {
       if (!isBrokenPipe(err)) throw err;
+      const controller = gone.get(stream);
+      if (controller && !controller.signal.aborted) controller.abort(err);
     });
   }
 }

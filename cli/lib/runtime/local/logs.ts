@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { SERVICE_NAMES } from '../../../../services/catalog.js';
 import { UserError } from '../../errors.js';
+import { readerGone } from '../../output/broken-pipe.js';
 import { formatLogLine, formatPrefix, prefixColour } from './log-format.js';
 import { LogFollower, type FollowedFile } from './log-follow.js';
 import { tailLines } from './log-tail.js';
@@ -76,14 +77,19 @@ export async function runLogs(
 
   const follower = new LogFollower(files, show);
   await follower.start(false);
+  // Until Ctrl-C, SIGTERM, or the reader is gone (`logs --follow | head` ends like `tail -f`).
+  const readerLeft = readerGone(process.stdout);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      readerLeft.removeEventListener('abort', stop);
       resolve();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    if (readerLeft.aborted) stop();
+    else readerLeft.addEventListener('abort', stop);
   });
   await follower.stop();
   return result;
