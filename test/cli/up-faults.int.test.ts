@@ -187,35 +187,73 @@ describe('bad input and faults of up / down', () => {
     },
   );
 
+  /**
+   * Starts `up --detach` and SIGKILLs it once a few services run. Then one of the recorded
+   * pids is taken out of state.json, as if the CLI had died between that spawn and its record
+   * (which a kill in the middle of a spawn does for real, now and then).
+   */
+  const killUpMidStart = async (): Promise<{
+    cliPid: number;
+    recorded: number[];
+    strays: number[];
+  }> => {
+    const { child, done } = spawnCli(['up', '--detach'], { env: env() });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && serviceProcessesOn(ports).length < 3) await sleep(5);
+    child.kill('SIGKILL');
+    await done;
+    await sleep(500); // a child forked when the CLI died finishes its exec
+    const file = path.join(home, 'state.json');
+    const state = JSON.parse(readFileSync(file, 'utf8')) as { instances: { pid: number | null }[] };
+    const running = serviceProcessesOn(ports);
+    state.instances.find((i) => i.pid !== null && running.includes(i.pid))!.pid = null;
+    writeFileSync(file, JSON.stringify(state));
+    const recorded = state.instances.flatMap((i) => (i.pid === null ? [] : [i.pid]));
+    const strays = running.filter((p) => !recorded.includes(p));
+    expect(recorded.length).toBeGreaterThanOrEqual(2);
+    expect(strays.length).toBeGreaterThanOrEqual(1);
+    return { cliPid: child.pid!, recorded, strays };
+  };
+
   test.skipIf(!DATABASE_URL)(
-    'SIGKILL of the CLI mid-start: status says its up is gone, down stops every process',
+    'SIGKILL of the CLI mid-start: status says so; the next up stops that half, unrecorded ones too, and starts afresh',
     { timeout: 120_000 },
     async () => {
-      const { child, done } = spawnCli(['up', '--detach'], { env: env() });
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && serviceProcessesOn(ports).length < 3) await sleep(5);
-      child.kill('SIGKILL');
-      await done;
-      const left = serviceProcessesOn(ports);
-      expect(left.length).toBeGreaterThanOrEqual(3);
+      const { cliPid, recorded, strays } = await killUpMidStart();
       const status = await runCli(['status', '--json'], { env: env() });
       expect(status.json).toMatchObject({
         ok: true,
-        data: { phase: 'starting', cli: { pid: child.pid, alive: false } },
+        data: { phase: 'starting', cli: { pid: cliPid, alive: false } },
       });
-      // Killed between a spawn and its record: make that happen for certain, for one of them.
-      const file = path.join(home, 'state.json');
-      const state = JSON.parse(readFileSync(file, 'utf8')) as {
-        instances: { pid: number | null }[];
-      };
-      const unrecorded = state.instances.find((i) => i.pid !== null && left.includes(i.pid))!;
-      const strayPid = unrecorded.pid;
-      unrecorded.pid = null;
-      writeFileSync(file, JSON.stringify(state));
+      const up = await runCli(['up', '--detach', '--json'], { env: env() });
+      expect(up.exitCode).toBe(0);
+      expect(up.json).toMatchObject({ ok: true, data: { alreadyRunning: false } });
+      expect((up.json as { data: { notes: string[] } }).data.notes).toEqual(
+        expect.arrayContaining([
+          `stopped ${recorded.length} processes an interrupted \`up\` (pid ${cliPid}) had started`,
+          `stopped ${strays.length} service processes of ${home} that no state.json named (pids ${strays.join(', ')})`,
+        ]),
+      );
+      const now = serviceProcessesOn(ports);
+      expect(now).toHaveLength(10);
+      expect(now.filter((p) => recorded.includes(p) || strays.includes(p))).toEqual([]);
+      await runCli(['down'], { env: env() });
+      expect(serviceProcessesOn(ports)).toEqual([]);
+    },
+  );
+
+  test.skipIf(!DATABASE_URL)(
+    'SIGKILL of the CLI mid-start: down stops every process of the home, recorded or not',
+    { timeout: 120_000 },
+    async () => {
+      const { recorded, strays } = await killUpMidStart();
       const down = await runCli(['down', '--json'], { env: env() });
       expect(down.json).toMatchObject({ ok: true, data: { wasRunning: true } });
-      expect((down.json as { data: { stopped: string[] } }).data.stopped).toContain(
-        `pid ${strayPid} (not in state.json)`,
+      expect((down.json as { data: { stopped: string[] } }).data.stopped).toEqual(
+        expect.arrayContaining(strays.map((p) => `pid ${p} (not in state.json)`)),
+      );
+      expect((down.json as { data: { stopped: string[] } }).data.stopped).toHaveLength(
+        recorded.length + strays.length,
       );
       expect(serviceProcessesOn(ports)).toEqual([]);
       expect(existsSync(path.join(home, 'state.json'))).toBe(false);

@@ -25,6 +25,20 @@ describe('tolerateBrokenPipes', () => {
     expect(readerGone(out)).toBe(outGone);
   });
 
+  test('a listener that was there before sees every other error, and no broken pipe', () => {
+    const stream = new PassThrough();
+    const seen: string[] = [];
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOSPC') throw err; // as @oclif/core's: everything but one code throws
+      seen.push(err.code);
+    });
+    tolerateBrokenPipes([stream]);
+    expect(() => stream.emit('error', errno('EIO'))).not.toThrow();
+    expect(() => stream.emit('error', errno('ENOSPC'))).not.toThrow();
+    expect(() => stream.emit('error', errno('EACCES'))).toThrow('write EACCES');
+    expect(seen).toEqual(['ENOSPC']);
+  });
+
   test('installing twice adds one listener', () => {
     const stream = new PassThrough();
     tolerateBrokenPipes([stream]);

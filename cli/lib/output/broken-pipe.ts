@@ -39,10 +39,18 @@ export function tolerateBrokenPipes(
     const marked = stream as Writable & { [installed]?: true };
     if (marked[installed]) continue;
     marked[installed] = true;
+    // Listeners already there get every other error, as before; they do not see broken pipes
+    // (@oclif/core's own one lets EPIPE pass on stdout but throws EIO).
+    const earlier = stream.listeners('error') as ((err: Error) => void)[];
+    stream.removeAllListeners('error');
     stream.on('error', (err) => {
-      if (!isBrokenPipe(err)) throw err;
-      const controller = gone.get(stream);
-      if (controller && !controller.signal.aborted) controller.abort(err);
+      if (isBrokenPipe(err)) {
+        const controller = gone.get(stream);
+        if (controller && !controller.signal.aborted) controller.abort(err);
+        return;
+      }
+      if (earlier.length === 0) throw err;
+      for (const listener of earlier) listener.call(stream, err);
     });
   }
 }

@@ -15,7 +15,8 @@ import { ensureKeys, ensurePasswords, ensureSecret } from './keys.js';
 import { Cancelled, launchAll } from './launcher.js';
 import { isAlive } from './liveness.js';
 import type { UpOptions } from './options.js';
-import { homeMarker } from './home-processes.js';
+import { homeMarker, processesOfHome } from './home-processes.js';
+import { stopProcesses } from './processes.js';
 import { logFileOf, serviceCommand, serviceEntry, type HomePaths } from './paths.js';
 import { planInstances, type InstancePlan } from './port-plan.js';
 import { assertPortsFree, type PortNeed } from './port-preflight.js';
@@ -31,7 +32,7 @@ import {
   type RuntimeState,
 } from './state.js';
 import { statusOf, type PlatformStatus } from './status.js';
-import { stopRecorded } from './teardown.js';
+import { STOP_BUDGET_MS, stopRecorded } from './teardown.js';
 
 /** Superuser password key in keys/db-passwords.json (not a valid role name, so no clash). */
 const SUPERUSER_KEY = '@embedded-superuser';
@@ -124,7 +125,18 @@ export async function startPlatform(
     await removeState(paths.state);
     notes.push(`removed an unreadable state file (${paths.state})`);
   } else if (existing !== undefined) {
-    if (classifyState(existing, isAlive) !== 'stale') {
+    // An `up` that died while starting (a crash, SIGKILL) left part of a platform: stop what it
+    // recorded and start afresh, rather than call the half platform running.
+    const interrupted = existing.phase === 'starting' && !isAlive(existing.cliPid);
+    if (interrupted) {
+      // Only what it recorded: a process of this home it did not record may be a concurrent
+      // `up`'s (the port check then names `alphintra down` for a real leftover).
+      const alive = existing.instances.filter((i) => isAlive(i.pid)).length;
+      await stopRecorded(existing, { stopPostgres: false, home: paths.home, strays: false });
+      notes.push(
+        `stopped ${alive} processes an interrupted \`up\` (pid ${existing.cliPid}) had started`,
+      );
+    } else if (classifyState(existing, isAlive) !== 'stale') {
       return {
         alreadyRunning: true,
         status: await statusOf(existing, paths.home),
@@ -137,8 +149,8 @@ export async function startPlatform(
         state: existing,
       };
     }
+    if (!interrupted) notes.push('cleaned a stale state file (its processes were gone)');
     await removeState(paths.state);
-    notes.push('cleaned a stale state file (its processes were gone)');
   }
 
   const missing = missingEntries();
@@ -161,7 +173,6 @@ export async function startPlatform(
     owner: i.index === 0 ? i.service : `${i.service} (instance ${i.index})`,
   }));
   if (embedded && !pgRunning) needs.push({ port: options.pgPort, owner: 'embedded PostgreSQL' });
-  await assertPortsFree(needs, options.portBase);
 
   const state = initialState(options, plan, paths, mode);
   if (!(await claimState(paths.state, state))) {
@@ -188,6 +199,16 @@ export async function startPlatform(
 
   let pgStartedByUs = false;
   try {
+    // Processes of this home that no state names were left by an `up` killed between a spawn
+    // and its record. Stopped only now, holding the claim: no other `up` can be spawning.
+    const strays = await processesOfHome(paths.home);
+    if (strays.length > 0) {
+      await stopProcesses(strays, STOP_BUDGET_MS);
+      notes.push(
+        `stopped ${strays.length} service processes of ${paths.home} that no state.json named (pids ${strays.join(', ')})`,
+      );
+    }
+    await assertPortsFree(needs, options.portBase);
     io.report({
       type: 'step',
       step: 'keys',
