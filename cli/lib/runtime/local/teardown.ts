@@ -18,8 +18,8 @@ export const STOP_BUDGET_MS = SHUTDOWN_TIMEOUT_MS + 2000;
 
 /**
  * Stops every recorded instance and (unless `strays: false`) every other process started for
- * this home (in parallel: each drains on its own), then the embedded PostgreSQL when it lives in this ALPHINTRA_HOME.
- * An external server is never touched.
+ * this home, in parallel (each drains on its own), then the embedded PostgreSQL when it lives
+ * in this ALPHINTRA_HOME. An external server is never touched.
  */
 export async function stopRecorded(
   state: RuntimeState | undefined,

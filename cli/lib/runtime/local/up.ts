@@ -129,8 +129,8 @@ export async function startPlatform(
     // recorded and start afresh, rather than call the half platform running.
     const interrupted = existing.phase === 'starting' && !isAlive(existing.cliPid);
     if (interrupted) {
-      // Only what it recorded: a process of this home it did not record may be a concurrent
-      // `up`'s (the port check then names `alphintra down` for a real leftover).
+      // Only what it recorded: until this `up` holds the claim, a process of the home that no
+      // state names may be a concurrent `up`'s. Real leftovers are stopped below, after it.
       const alive = existing.instances.filter((i) => isAlive(i.pid)).length;
       await stopRecorded(existing, { stopPostgres: false, home: paths.home, strays: false });
       notes.push(
