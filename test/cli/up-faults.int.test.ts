@@ -187,6 +187,17 @@ describe('bad input and faults of up / down', () => {
     },
   );
 
+  /** Polls `status --json` until every service is ready; false when `ms` pass first. */
+  const allReadyWithin = async (ms: number): Promise<boolean> => {
+    for (const deadline = Date.now() + ms; Date.now() < deadline;) {
+      await sleep(300);
+      const status = await runCli(['status', '--json'], { env: env() });
+      if ((status.json as { data?: { allReady?: boolean } } | undefined)?.data?.allReady)
+        return true;
+    }
+    return false;
+  };
+
   /**
    * Starts `up --detach` and SIGKILLs it once a few services run. Then one of the recorded
    * pids is taken out of state.json, as if the CLI had died between that spawn and its record
@@ -271,15 +282,7 @@ describe('bad input and faults of up / down', () => {
     { timeout: 120_000 },
     async () => {
       const { child, done } = spawnCli(['up', '--service', 'auth'], { env: env() });
-      const deadline = Date.now() + 90_000;
-      let ready = false;
-      while (!ready && Date.now() < deadline) {
-        await sleep(500);
-        const status = await runCli(['status', '--json'], { env: env() });
-        ready =
-          (status.json as { data?: { allReady?: boolean } } | undefined)?.data?.allReady === true;
-      }
-      if (!ready) {
+      if (!(await allReadyWithin(90_000))) {
         child.kill('SIGINT');
         const failed = await done;
         expect.fail(`platform not ready in time; up said:\n${failed.stderr}\n${failed.stdout}`);
@@ -314,14 +317,7 @@ describe('bad input and faults of up / down', () => {
       });
       const closed = new Promise((resolve) => terminal.once('close', resolve));
       // Ready, so `up` is streaming logs to the terminal when it hangs up.
-      const deadline = Date.now() + 90_000;
-      let ready = false;
-      while (!ready && Date.now() < deadline) {
-        await sleep(300);
-        const status = await runCli(['status', '--json'], { env: env() });
-        ready =
-          (status.json as { data?: { allReady?: boolean } } | undefined)?.data?.allReady === true;
-      }
+      expect(await allReadyWithin(90_000)).toBe(true);
       expect(serviceProcessesOn(ports)).toHaveLength(10);
       terminal.kill('SIGKILL');
       await closed;
