@@ -34,6 +34,7 @@ export async function describePortHolder(port: number): Promise<string | undefin
           const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
             .split('\0')
             .join(' ')
+            .replace(/\s+/g, ' ') // one line, even for a program given inline (`-c '...'`)
             .trim();
           return `pid ${pid}${cmd ? ` (${cmd.slice(0, 80)})` : ''}`;
         }
