@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { isAlive } from './liveness.js';
+import { serviceCommand, type ServiceEntry } from './paths.js';
 
 /**
  * The last argument of every service process `up` starts for a home (services ignore it). With
@@ -12,6 +13,11 @@ import { isAlive } from './liveness.js';
  */
 export function homeMarker(home: string): string {
   return `--alphintra-home=${path.resolve(home)}`;
+}
+
+/** The node arguments of one service process of `home`: its entry point, then the marker. */
+export function serviceArgv(entry: ServiceEntry, service: string, home: string): string[] {
+  return [...serviceCommand(entry, service), homeMarker(home)];
 }
 
 /** Linux: every process's argv, exactly, from /proc. */

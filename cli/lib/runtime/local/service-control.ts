@@ -11,8 +11,8 @@ import {
 import { ensureKeys, ensurePasswords, ensureSecret } from './keys.js';
 import { waitInstanceReady } from './launcher.js';
 import { isAlive } from './liveness.js';
-import { homeMarker } from './home-processes.js';
-import { serviceCommand, serviceEntry, type HomePaths } from './paths.js';
+import { serviceArgv } from './home-processes.js';
+import { serviceEntry, type HomePaths } from './paths.js';
 import { assertPortsFree } from './port-preflight.js';
 import { spawnService, stopProcesses } from './processes.js';
 import { classifyState, readState, writeState, type RuntimeState } from './state.js';
@@ -115,10 +115,7 @@ export async function startService(
     serviceSocketDir: await serviceSocketDir(paths.sockets),
   });
   const entry = serviceEntry();
-  const nodeArgsOf = (s: ServiceName): string[] => [
-    ...serviceCommand(entry, s),
-    homeMarker(paths.home),
-  ];
+  const nodeArgsOf = (s: ServiceName): string[] => serviceArgv(entry, s, paths.home);
   const logFileOf = (i: { id: string }): string => own.find((o) => o.id === i.id)?.log ?? '';
   const signal = new AbortController().signal;
   const pids: number[] = [];

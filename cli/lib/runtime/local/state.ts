@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServiceName } from '../../../../services/catalog.js';
 import type { UpOptions } from './options.js';
@@ -73,10 +73,7 @@ export async function readState(file: string): Promise<RuntimeState | 'corrupt' 
 
 /** Atomic replace (write a temp file, rename), so a reader never sees half a file. */
 export async function writeState(file: string, state: RuntimeState): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, file);
+  writeStateSync(file, state);
 }
 
 /**

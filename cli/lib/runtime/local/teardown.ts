@@ -17,19 +17,16 @@ export interface TeardownResult {
 export const STOP_BUDGET_MS = SHUTDOWN_TIMEOUT_MS + 2000;
 
 /**
- * Stops every recorded instance and (unless `strays: false`) every other process started for
- * this home, in parallel (each drains on its own), then the embedded PostgreSQL when it lives
- * in this ALPHINTRA_HOME. An external server is never touched.
+ * Stops every recorded instance and every other process started for this home, in parallel
+ * (each drains on its own), then the embedded PostgreSQL when it lives in this
+ * ALPHINTRA_HOME. An external server is never touched.
  */
 export async function stopRecorded(
   state: RuntimeState | undefined,
-  opts: { stopPostgres: boolean; home: string; strays?: boolean },
+  opts: { stopPostgres: boolean; home: string },
 ): Promise<TeardownResult> {
   const recorded = (state?.instances ?? []).flatMap((i) => (i.pid === null ? [] : [i.pid]));
-  const strayPids =
-    opts.strays === false
-      ? []
-      : (await processesOfHome(opts.home)).filter((p) => !recorded.includes(p));
+  const strayPids = (await processesOfHome(opts.home)).filter((p) => !recorded.includes(p));
   const pids = [...recorded, ...strayPids];
   const killedPids = await stopProcesses(pids, STOP_BUDGET_MS);
   let postgresStopped = false;

@@ -15,7 +15,7 @@ import { ensureKeys, ensurePasswords, ensureSecret } from './keys.js';
 import { Cancelled, launchAll } from './launcher.js';
 import { isAlive } from './liveness.js';
 import type { UpOptions } from './options.js';
-import { homeMarker, processesOfHome } from './home-processes.js';
+import { processesOfHome, serviceArgv } from './home-processes.js';
 import { stopProcesses } from './processes.js';
 import { logFileOf, serviceCommand, serviceEntry, type HomePaths } from './paths.js';
 import { planInstances, type InstancePlan } from './port-plan.js';
@@ -131,10 +131,12 @@ export async function startPlatform(
     if (interrupted) {
       // Only what it recorded: until this `up` holds the claim, a process of the home that no
       // state names may be a concurrent `up`'s. Real leftovers are stopped below, after it.
-      const alive = existing.instances.filter((i) => isAlive(i.pid)).length;
-      await stopRecorded(existing, { stopPostgres: false, home: paths.home, strays: false });
+      const alive = existing.instances.flatMap((i) =>
+        i.pid !== null && isAlive(i.pid) ? [i.pid] : [],
+      );
+      await stopProcesses(alive, STOP_BUDGET_MS);
       notes.push(
-        `stopped ${alive} processes an interrupted \`up\` (pid ${existing.cliPid}) had started`,
+        `stopped ${alive.length} processes an interrupted \`up\` (pid ${existing.cliPid}) had started`,
       );
     } else if (classifyState(existing, isAlive) !== 'stale') {
       return {
@@ -330,7 +332,7 @@ export async function startPlatform(
       host: LOCAL_HOST,
       cwd: entry.packageRoot,
       budgetMs: options.readyTimeoutMs,
-      nodeArgsOf: (s: ServiceName) => [...serviceCommand(entry, s), homeMarker(paths.home)],
+      nodeArgsOf: (s: ServiceName) => serviceArgv(entry, s, paths.home),
       envOf,
       logFileOf: (i) => logFileOf(paths, i.service, i.index),
       onSpawned: async (i, pid) => {
