@@ -31,12 +31,10 @@ export async function describePortHolder(port: number): Promise<string | undefin
         const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
         const m = /^socket:\[(\d+)\]$/.exec(link);
         if (m?.[1] && inodes.has(m[1])) {
-          const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
+          const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
             .split('\0')
-            .join(' ')
-            .replace(/\s+/g, ' ') // one line, even for a program given inline (`-c '...'`)
-            .trim();
-          return `pid ${pid}${cmd ? ` (${cmd.slice(0, 80)})` : ''}`;
+            .filter(Boolean);
+          return `pid ${pid}${argv.length > 0 ? ` (${commandLine(argv)})` : ''}`;
         }
       }
     }
@@ -44,4 +42,19 @@ export async function describePortHolder(port: number): Promise<string | undefin
   } catch {
     return undefined;
   }
+}
+
+const COMMAND_MAX = 80;
+
+/**
+ * A process's command line on one line, even for a program given inline (`-c '...'`): the
+ * program by its name rather than its install path, so the arguments that tell processes
+ * apart fit; cut at COMMAND_MAX characters with an ellipsis.
+ */
+export function commandLine([program = '', ...args]: readonly string[]): string {
+  const line = [program.slice(program.lastIndexOf('/') + 1), ...args]
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > COMMAND_MAX ? `${line.slice(0, COMMAND_MAX - 1)}…` : line;
 }
