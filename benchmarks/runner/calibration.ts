@@ -42,6 +42,8 @@ export interface CalibrationOptions {
   /** Longest wait for a hop process to listen. */
   readonly startTimeoutMs?: number;
   readonly progress?: (line: string) => void;
+  /** Interrupted: the load stops, the hops are stopped, and runCalibration rejects. */
+  readonly signal?: AbortSignal;
 }
 
 export const CALIBRATION_WORKLOAD =
@@ -80,6 +82,9 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => console.log('listening ' + server.address().port));
 process.on('SIGTERM', () => process.exit(0));
+// Its parent gone (even killed with SIGKILL), stdin ends: no hop outlives the bench.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
 `;
 
 /** undici as the hops import it (a file URL: `-e` code has no module path to resolve from). */
@@ -103,7 +108,7 @@ function startHop(role: string, next: readonly number[], timeoutMs: number): Pro
   const child = spawn(
     process.execPath,
     ['--input-type=module', '-e', HOP_SOURCE, UNDICI_URL, ...next.map(String)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
@@ -168,16 +173,19 @@ export async function runCalibration(o: CalibrationOptions = {}): Promise<Calibr
       // A fresh body per request, as the order scenario sends: the generator's cost is alike.
       body: () => ({ symbol: 'AAPL', side: 'buy', type: 'market', quantity: '1' }),
       connections,
+      ...(o.signal && { signal: o.signal }),
     };
     o.progress?.(
       `calibration: ${CALIBRATION_WORKLOAD}, ${connections} connections, ${warmupS} s warm-up, best of ${runs} × ${durationS} s`,
     );
     if (warmupS > 0) await runClosedLoop({ ...plan, durationS: warmupS });
+    o.signal?.throwIfAborted();
     const probes: CpuProbe[] = hops.map((h) => ({ name: h.role, pid: h.child.pid! }));
     const measured: Omit<Calibration, 'runsRps'>[] = [];
     for (let i = 0; i < runs; i++) {
       const before = await readCpuTimes(probes);
       const stats = await runClosedLoop({ ...plan, durationS });
+      o.signal?.throwIfAborted();
       const perHop = msPerResponse(before, await readCpuTimes(probes), stats.requests);
       const failed = stats.errors + stats.non2xx;
       if (stats.requests === 0 || failed > 0) {

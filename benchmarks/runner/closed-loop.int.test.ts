@@ -113,4 +113,20 @@ describe('runClosedLoop against a real server', () => {
       errorRate: rejected / stats.requests,
     });
   });
+
+  test('an abort stops the run at once, with what it measured so far', async () => {
+    const before = seen.gets;
+    const stats = await runClosedLoop({
+      target: 'tiny',
+      url,
+      method: 'GET',
+      path: '/ping',
+      headers: {},
+      connections: 2,
+      durationS: 60, // an abort that did nothing would time the test out
+      signal: AbortSignal.timeout(300),
+    });
+    expect(stats.requests).toBeGreaterThan(0);
+    expect(seen.gets - before).toBeGreaterThanOrEqual(stats.requests);
+  });
 });

@@ -33,14 +33,27 @@ export async function runClosedLoop(plan: LoadPlan): Promise<RunStats> {
       },
     }),
   };
-  const result = await autocannon({
-    url,
-    method: plan.method,
-    headers: { ...plan.headers },
-    connections: plan.connections,
-    duration: plan.durationS,
-    timeout: TIMEOUT_S,
-    ...((dynamic || tally) && { requests: [request] }),
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const stop = (): void => instance.stop();
+    const instance = autocannon(
+      {
+        url,
+        method: plan.method,
+        headers: { ...plan.headers },
+        connections: plan.connections,
+        duration: plan.durationS,
+        timeout: TIMEOUT_S,
+        ...((dynamic || tally) && { requests: [request] }),
+      },
+      (err: unknown, res: autocannon.Result) => {
+        plan.signal?.removeEventListener('abort', stop);
+        if (err) reject(err instanceof Error ? err : new Error(String(err)));
+        else resolve(res);
+      },
+    );
+    // Interrupted: autocannon stops its connections and reports what it measured so far.
+    if (plan.signal?.aborted) stop();
+    else plan.signal?.addEventListener('abort', stop, { once: true });
   });
   return statsFromAutocannon(result, {
     target: plan.target,

@@ -18,4 +18,6 @@ export interface LoadPlan {
   readonly refusal?: RefusalCheck;
   readonly connections: number;
   readonly durationS: number;
+  /** Stops the run early (the bench was interrupted); its stats are then partial. */
+  readonly signal?: AbortSignal;
 }

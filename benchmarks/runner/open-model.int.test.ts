@@ -85,4 +85,23 @@ describe('runOpenModel against a real server', () => {
       errorRate: 0.5,
     });
   });
+
+  test('an abort stops the schedule at once: what was in flight is cut off, not waited for', async () => {
+    const plan = {
+      target: 'tiny',
+      url,
+      method: 'GET' as const,
+      path: '/ping',
+      headers: {},
+      connections: 4,
+      durationS: 60, // 12,000 intended requests: an abort that did nothing would time the test out
+    };
+    const signal = AbortSignal.timeout(300);
+    const stats = await runOpenModel({ ...plan, signal }, 200);
+    expect(stats.sent).toBeGreaterThan(0);
+    expect(stats.sent).toBeLessThan(1_200);
+
+    const none = await runOpenModel({ ...plan, signal: AbortSignal.abort() }, 200);
+    expect(none.sent).toBe(0);
+  });
 });

@@ -110,19 +110,31 @@ export async function runOpenModel(plan: LoadPlan, rate: number): Promise<RunSta
   const start = performance.now();
   await new Promise<void>((resolve) => {
     let n = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
     const tick = (): void => {
       const now = performance.now();
       while (n < total && start + intendedOffsetMs(n, rate) <= now) {
         fire(start + intendedOffsetMs(n, rate));
         n += 1;
       }
-      if (n >= total) return resolve();
-      setTimeout(tick, Math.max(0, start + intendedOffsetMs(n, rate) - performance.now()));
+      if (n >= total) {
+        plan.signal?.removeEventListener('abort', stop);
+        return resolve();
+      }
+      timer = setTimeout(tick, Math.max(0, start + intendedOffsetMs(n, rate) - performance.now()));
     };
+    if (plan.signal?.aborted) return resolve();
+    plan.signal?.addEventListener('abort', stop, { once: true });
     tick();
   });
+  // Interrupted: what is still in flight is cut off (counted as errors), not waited for.
+  if (plan.signal?.aborted) await pool.destroy();
   await Promise.all([...inflight]);
-  await pool.close();
+  if (!pool.destroyed) await pool.close();
   const latencyMs = summariseMicros(histogram);
   histogram.destroy();
 

@@ -70,9 +70,25 @@ const bench = (s: ScenarioResult): BenchResult => ({
   scenarios: [s],
   passed: s.passed,
   breached: s.passed ? [] : ['order:errors'],
+  interrupted: null,
 });
 
 describe('renderBench', () => {
+  test('interrupted: says where, that the run in progress is dropped, and never "all SLOs met"', () => {
+    const stopped: BenchResult = {
+      ...bench(scenario([run()], 0)),
+      passed: false,
+      interrupted: { signal: 'SIGINT', during: 'read: run 2/3 10s on gateway (100 connections)' },
+    };
+    const said = renderBench(stopped, plain).split('\n').at(-1);
+    expect(said).toBe(
+      'interrupted (SIGINT) during: read: run 2/3 10s on gateway (100 connections); the 1 scenario above finished before it, the one in progress is not reported',
+    );
+    expect(renderBench({ ...stopped, scenarios: [] }, plain)).toContain(
+      'no scenario had finished, the one in progress is not reported',
+    );
+  });
+
   test('no refusals: the refused column reads 0 and no refusal line is printed', () => {
     expect(renderBench(bench(scenario([run()], 0)), plain)).toMatchInlineSnapshot(`
       "alphintra bench order

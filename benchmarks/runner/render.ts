@@ -137,8 +137,21 @@ export function renderBench(r: BenchResult, c: ChalkInstance): string {
   const head = c.dim(
     `${r.command}\n${r.machine.cpus} CPUs, node ${r.machine.node}, load average ${r.machine.loadAverage.join(' ')}; ${latency}${calibration}`,
   );
-  const verdict = r.passed
-    ? c.green(`all SLOs met (${r.scenarios.length} scenarios)`)
-    : c.red(`SLO breached: ${r.breached.join(', ')}`);
+  const verdict = [
+    ...(r.interrupted ? [c.red(describeInterruption(r))] : []),
+    ...(r.breached.length > 0 ? [c.red(`SLO breached: ${r.breached.join(', ')}`)] : []),
+    ...(r.passed ? [c.green(`all SLOs met (${r.scenarios.length} scenarios)`)] : []),
+  ].join('\n');
   return [head, ...r.scenarios.map((s) => renderScenario(s, c)), verdict].join('\n\n');
+}
+
+/** What an interrupted bench says: where it stopped, and what of it is reported. */
+export function describeInterruption(r: Pick<BenchResult, 'interrupted' | 'scenarios'>): string {
+  if (!r.interrupted) return '';
+  const n = r.scenarios.length;
+  const finished =
+    n === 0
+      ? 'no scenario had finished'
+      : `the ${n} scenario${n === 1 ? '' : 's'} above finished before it`;
+  return `interrupted (${r.interrupted.signal}) during: ${r.interrupted.during}; ${finished}, the one in progress is not reported`;
 }

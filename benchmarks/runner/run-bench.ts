@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../../cli/lib/errors.js';
 import type { HomePaths } from '../../cli/lib/runtime/local/paths.js';
 import { isScenarioId, SCENARIO_IDS, scenarios } from '../scenarios/registry.js';
@@ -45,6 +46,11 @@ export interface BenchOptions {
   /** The command line as typed, recorded in the result and in saved baselines. */
   readonly command: string;
   readonly progress: (line: string) => void;
+  /**
+   * Ctrl-C and the like: the run in progress stops at once, whatever was started for the
+   * bench is stopped, and the result holds the scenarios that finished (see `interrupted`).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ScenarioResult extends ScenarioRuns {
@@ -83,9 +89,16 @@ export interface BenchResult {
   /** x-ratelimit-limit the gateway announced for the bench user (null: no header). */
   readonly gatewayRateLimit: number | null;
   readonly scenarios: ScenarioResult[];
+  /** False when an SLO was breached or the bench was interrupted. */
   readonly passed: boolean;
   /** `scenario:slo` of every breached gate. */
   readonly breached: string[];
+  /**
+   * The bench was stopped (a signal) before it finished: by which signal, and the last step
+   * it reported. `scenarios` holds the ones that finished; the one in progress is dropped,
+   * since a cut-off run is not a measurement. Null when it ran to the end.
+   */
+  readonly interrupted: { readonly signal: string; readonly during: string } | null;
 }
 
 /** How long a scenario waits at most for the platform to go quiet before it starts. */
@@ -142,6 +155,75 @@ export function effectiveScenario(
   };
 }
 
+/** A finished scenario: its gates, its baseline comparison, the baseline saved if asked. */
+async function scenarioResult(
+  s: Scenario,
+  runs: ScenarioRuns,
+  settled: Settle,
+  calibration: Calibration | null,
+  o: Pick<BenchOptions, 'rate' | 'baselineDir' | 'saveBaseline' | 'command'>,
+  progress: (line: string) => void,
+): Promise<ScenarioResult> {
+  const load: LoadShape = {
+    mode: o.rate === undefined ? 'closed' : 'open',
+    connections: s.connections,
+    users: s.users ?? 1,
+    rate: o.rate ?? null,
+    durationS: s.durationS,
+  };
+  const slos = evaluateSlos(s, runs.result, runs.reference ?? undefined);
+  const file = baselineFile(o.baselineDir, s.id, load.mode);
+  const stored = await readBaseline(file);
+  const samples = runs.runs.map((r) => ({
+    rps: r.rps,
+    p50: r.latencyMs.p50,
+    p99: r.latencyMs.p99,
+    errorRate: r.errorRate,
+    refused: r.refused,
+    ...(r.walPerResponse && {
+      walBytes: r.walPerResponse.bytes,
+      walFullPageImages: r.walPerResponse.fullPageImages,
+    }),
+  }));
+  if (o.saveBaseline) {
+    await writeBaseline(file, {
+      version: 1,
+      scenario: s.id,
+      load,
+      createdAt: new Date().toISOString(),
+      command: o.command,
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        loadAverage: loadAverageNow(),
+        ...(calibration && {
+          calibration: { rps: calibration.rps, cpuMsPerRequest: calibration.cpuMsPerRequest },
+        }),
+      },
+      samples,
+    });
+    progress(`${s.id}: baseline saved to ${file}`);
+  }
+  return {
+    id: s.id,
+    title: s.title,
+    source: s.source,
+    load,
+    warmupS: s.warmupS,
+    settle: settled,
+    ...runs,
+    comparison: runs.reference ? compareRuns(runs.result, runs.reference) : null,
+    slos,
+    passed: slos.every((c) => c.passed),
+    baseline: {
+      file,
+      comparison: stored ? compareWithBaseline(stored, samples, load) : null,
+      machine: machineChange(stored?.machine.calibration, calibration),
+      saved: o.saveBaseline,
+    },
+  };
+}
+
 /** `alphintra bench`: set up bench users, run each scenario, gate, compare with baselines. */
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
   validateOptions(o);
@@ -151,110 +233,76 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const chosen = ids.filter(isScenarioId).map((id) => effectiveScenario(scenarios[id], o));
   const gateway = urlOf(targets, 'gateway');
   const count = Math.max(...chosen.map((s) => s.users ?? 1));
+  const { signal } = o;
+  // The last step reported: where an interrupted bench was.
+  let during = 'setting up';
+  const progress = (line: string): void => {
+    during = line;
+    o.progress(line);
+  };
+  const pause = (ms: number) => sleep(ms, undefined, { signal });
   const users: BenchUser[] = [];
-  // One at a time: registration and login hash passwords on purpose (argon2id), and auth
-  // should not be the thing this setup measures or overloads.
-  for (let i = 1; i <= count; i++) {
-    o.progress(`bench user ${i}/${count}: registering, logging in, depositing through ${gateway}`);
-    users.push(await createBenchUser(gateway));
-  }
-  const first = users[0]!;
-  const gatewayRateLimit = await checkRateLimit(gateway, first);
-  if (chosen.some((s) => s.placesOrders === true)) {
-    await checkOrderRate(gateway, first);
-  }
-
-  const probes = platformProbes(state);
-  const gcTargets = metricsTargets(state);
-  const settlePlatform = () =>
-    settle(() => readCpuTimes(probes), { budgetMs: (o.settleS ?? DEFAULT_SETTLE_S) * 1000 });
+  let gatewayRateLimit: number | null = null;
   let calibration: Calibration | null = null;
-  if (o.calibrate) {
-    // On a quiet platform: the skeleton measures the machine, not what the platform still does.
-    o.progress(`calibration: ${describeSettle(await settlePlatform())}`);
-    calibration = await runCalibration({ progress: o.progress });
-    o.progress(`calibration: ${describeCalibration(calibration)}`);
-  }
   const results: ScenarioResult[] = [];
-  for (const s of chosen) {
-    for (const user of s.seedOrders ? users.slice(0, s.users ?? 1) : []) {
-      await ensureOrders(gateway, user, s.seedOrders!, o.progress);
+  try {
+    // One at a time: registration and login hash passwords on purpose (argon2id), and auth
+    // should not be the thing this setup measures or overloads.
+    for (let i = 1; i <= count; i++) {
+      signal?.throwIfAborted();
+      progress(`bench user ${i}/${count}: registering, logging in, depositing through ${gateway}`);
+      users.push(await createBenchUser(gateway));
     }
-    // What an earlier scenario (or anything else) left running is not this scenario's cost.
-    const settled = await settlePlatform();
-    o.progress(`${s.id}: ${describeSettle(settled)}`);
-    const runs = await runScenario(s, targets, users.slice(0, s.users ?? 1), {
-      rate: o.rate,
-      repeat: o.repeat,
-      progress: o.progress,
-      cpuTimes: () => readCpuTimes(probes),
-      waitTimes: () => readWaitTimes(probes),
-      gcTotals: () => readGcTotals(gcTargets),
-      walPosition: () => readWalPosition(state, o.paths),
-      // The bus is read as `alphintra status` reads it.
-      ...(s.placesOrders === true && {
-        drainBus: () => drainBus(() => readEvents(state, o.paths)),
-      }),
-    });
-    const load: LoadShape = {
-      mode: o.rate === undefined ? 'closed' : 'open',
-      connections: s.connections,
-      users: s.users ?? 1,
-      rate: o.rate ?? null,
-      durationS: s.durationS,
-    };
-    const slos = evaluateSlos(s, runs.result, runs.reference ?? undefined);
-    const file = baselineFile(o.baselineDir, s.id, load.mode);
-    const stored = await readBaseline(file);
-    const samples = runs.runs.map((r) => ({
-      rps: r.rps,
-      p50: r.latencyMs.p50,
-      p99: r.latencyMs.p99,
-      errorRate: r.errorRate,
-      refused: r.refused,
-      ...(r.walPerResponse && {
-        walBytes: r.walPerResponse.bytes,
-        walFullPageImages: r.walPerResponse.fullPageImages,
-      }),
-    }));
-    if (o.saveBaseline) {
-      await writeBaseline(file, {
-        version: 1,
-        scenario: s.id,
-        load,
-        createdAt: new Date().toISOString(),
-        command: o.command,
-        machine: {
-          cpus: cpus().length,
-          node: process.version,
-          loadAverage: loadAverageNow(),
-          ...(calibration && {
-            calibration: { rps: calibration.rps, cpuMsPerRequest: calibration.cpuMsPerRequest },
-          }),
-        },
-        samples,
+    const first = users[0]!;
+    gatewayRateLimit = await checkRateLimit(gateway, first);
+    if (chosen.some((s) => s.placesOrders === true)) {
+      await checkOrderRate(gateway, first);
+    }
+
+    const probes = platformProbes(state);
+    const gcTargets = metricsTargets(state);
+    const settlePlatform = () =>
+      settle(() => readCpuTimes(probes), {
+        budgetMs: (o.settleS ?? DEFAULT_SETTLE_S) * 1000,
+        sleep: pause,
       });
-      o.progress(`${s.id}: baseline saved to ${file}`);
+    if (o.calibrate) {
+      // On a quiet platform: the skeleton measures the machine, not what the platform still does.
+      progress(`calibration: ${describeSettle(await settlePlatform())}`);
+      calibration = await runCalibration({ progress, ...(signal && { signal }) });
+      progress(`calibration: ${describeCalibration(calibration)}`);
     }
-    results.push({
-      id: s.id,
-      title: s.title,
-      source: s.source,
-      load,
-      warmupS: s.warmupS,
-      settle: settled,
-      ...runs,
-      comparison: runs.reference ? compareRuns(runs.result, runs.reference) : null,
-      slos,
-      passed: slos.every((c) => c.passed),
-      baseline: {
-        file,
-        comparison: stored ? compareWithBaseline(stored, samples, load) : null,
-        machine: machineChange(stored?.machine.calibration, calibration),
-        saved: o.saveBaseline,
-      },
-    });
+    for (const s of chosen) {
+      for (const user of s.seedOrders ? users.slice(0, s.users ?? 1) : []) {
+        signal?.throwIfAborted();
+        await ensureOrders(gateway, user, s.seedOrders!, progress);
+      }
+      // What an earlier scenario (or anything else) left running is not this scenario's cost.
+      const settled = await settlePlatform();
+      progress(`${s.id}: ${describeSettle(settled)}`);
+      const runs = await runScenario(s, targets, users.slice(0, s.users ?? 1), {
+        rate: o.rate,
+        repeat: o.repeat,
+        progress,
+        cpuTimes: () => readCpuTimes(probes),
+        waitTimes: () => readWaitTimes(probes),
+        gcTotals: () => readGcTotals(gcTargets),
+        walPosition: () => readWalPosition(state, o.paths),
+        // The bus is read as `alphintra status` reads it.
+        ...(s.placesOrders === true && {
+          drainBus: () => drainBus(() => readEvents(state, o.paths), { sleep: pause }),
+        }),
+        ...(signal && { signal }),
+      });
+      results.push(await scenarioResult(s, runs, settled, calibration, o, progress));
+    }
+  } catch (err) {
+    // Whatever failed once the bench was told to stop failed because of it.
+    if (!signal?.aborted) throw err;
   }
+  const interrupted = signal?.aborted
+    ? { signal: typeof signal.reason === 'string' ? signal.reason : 'abort', during }
+    : null;
   const breached = results.flatMap((r) =>
     r.slos.filter((c) => !c.passed).map((c) => `${r.id}:${c.id}`),
   );
@@ -267,7 +315,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     benchUsers: users.length,
     gatewayRateLimit,
     scenarios: results,
-    passed: breached.length === 0,
+    passed: breached.length === 0 && interrupted === null,
     breached,
+    interrupted,
   };
 }

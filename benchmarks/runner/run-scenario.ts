@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchUser, Scenario } from '../scenarios/scenario.js';
 import { describeDrain, type BusDrain } from './bus-drain.js';
 import { runClosedLoop } from './closed-loop.js';
@@ -35,6 +36,11 @@ export interface RunSettings {
   readonly gcTotals?: () => Promise<GcReadings | undefined>;
   /** Reads PostgreSQL's WAL position, just before and just after each measured run. */
   readonly walPosition?: () => Promise<WalPosition | undefined>;
+  /**
+   * The bench was interrupted: the run in progress stops at once, and runScenario rejects
+   * (with the signal's reason) instead of returning partial runs.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The load plan of a scenario against one target; requests rotate over the bench users. */
@@ -77,8 +83,6 @@ export function planFor(
 export function settleMs(r: RunStats): number {
   return Math.min(5000, Math.max(250, Math.ceil(r.latencyMs.p99 * 1.2)));
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Index of the median run (the lower median for an even count): by throughput in a closed
@@ -127,8 +131,16 @@ export async function runScenario(
   settings: RunSettings,
 ): Promise<ScenarioRuns> {
   const sides = [s.target, ...(s.compareTo ? [s.compareTo.target] : [])];
-  const run = (plan: LoadPlan) =>
-    settings.rate === undefined ? runClosedLoop(plan) : runOpenModel(plan, settings.rate);
+  const { signal } = settings;
+  const run = async (plan: LoadPlan): Promise<RunStats> => {
+    const withSignal = signal ? { ...plan, signal } : plan;
+    const stats = await (settings.rate === undefined
+      ? runClosedLoop(withSignal)
+      : runOpenModel(withSignal, settings.rate));
+    signal?.throwIfAborted(); // a cut-off run's numbers are not a measurement
+    return stats;
+  };
+  const pause = (stats: RunStats) => sleep(settleMs(stats), undefined, { signal });
   const users = `${usersOf.length} user${usersOf.length === 1 ? '' : 's'}`;
   const mode =
     settings.rate === undefined
@@ -137,7 +149,7 @@ export async function runScenario(
   if (s.warmupS > 0) {
     for (const side of sides) {
       settings.progress(`${s.id}: warm-up ${s.warmupS}s on ${side} (${mode}, discarded)`);
-      await sleep(settleMs(await run(planFor(s, urlOf(targets, side), side, usersOf, s.warmupS))));
+      await pause(await run(planFor(s, urlOf(targets, side), side, usersOf, s.warmupS)));
     }
   }
   const runs: RunStats[] = [];
@@ -170,7 +182,7 @@ export async function runScenario(
       if (wal) stats = { ...stats, walPerResponse: wal };
       settings.progress(`${s.id}:${tag} ${side}: ${describe(stats)}`);
       (k === 0 ? runs : referenceRuns).push(stats);
-      await sleep(settleMs(stats));
+      await pause(stats);
       if (k === 0 && settings.drainBus) {
         const d = await settings.drainBus();
         settings.progress(`${s.id}:${tag} ${describeDrain(d)}`);

@@ -5,6 +5,7 @@ import { DEFAULT_SETTLE_S, runBench, type BenchResult } from '../../benchmarks/r
 import { BaseCommand } from '../lib/base-command.js';
 import { ExitCode } from '../lib/exit-codes.js';
 import { resolveHome } from '../lib/runtime/local/paths.js';
+import { trapSignals } from '../lib/signals.js';
 
 /** The invocation as typed, with the env that decides where it points; recorded in results. */
 function commandLine(command: string, argv: readonly string[]): string {
@@ -30,7 +31,8 @@ Before each scenario the runner waits (up to --settle seconds, 60 by default) un
 After each measured run of the order scenario the event bus is read: what still waited for a consumer is reported and drained (60 s at most) before the next run, so work left for later is visible and not billed to the next run.
 The gateway's per-user rate limit and risk's per-user order rate must be raised for a bench: start the platform with
   RATE_LIMIT_MAX=100000000 RISK_DEFAULT_ORDER_RATE=1000000 alphintra up --detach
-Exit codes: 0 all SLOs met, 1 an SLO breached, 2 usage, 3 platform not running or limits too low.
+Ctrl-C (or SIGTERM, or a closed terminal) stops the run in progress at once and the calibration's processes with it; the scenarios that finished are reported (in --json too, with \`interrupted\`: the signal and the step it stopped), the cut-off one is not, and no baseline is saved for it.
+Exit codes: 0 all SLOs met, 1 an SLO breached or interrupted, 2 usage, 3 platform not running or limits too low.
 Baselines live in benchmarks/baselines/<scenario>.json; a difference is called beyond noise when outside the min..max of the baseline's repeated runs (3 or more), else beyond ±10 %.
 The same commit can run much faster or slower on another day: the machine is shared, and on a virtual machine each message between processes costs what the host lets it. --calibrate first runs a skeleton of the order path's HTTP hops (four bare processes, no database) and reports its throughput and CPU per request; a baseline saved with it keeps that number, and a later calibrated comparison says how the machine's speed changed (calibration in --json; baseline.machine per scenario).`;
 
@@ -124,6 +126,8 @@ The same commit can run much faster or slower on another day: the machine is sha
 
   async run(): Promise<BenchResult> {
     const { argv, flags } = await this.parse(Bench);
+    // Ctrl-C stops the run in progress and the bench's own processes, then reports what finished.
+    const trap = trapSignals();
     const result = await runBench({
       scenarios: argv as string[],
       durationS: flags.duration,
@@ -139,9 +143,11 @@ The same commit can run much faster or slower on another day: the machine is sha
       paths: resolveHome(),
       command: commandLine(this.commandName, this.argv),
       progress: (line) => process.stderr.write(`${line}\n`),
-    });
+      signal: trap.signal,
+    }).finally(() => trap.release());
     this.log(renderBench(result, this.colour));
-    // The envelope still carries every number; the exit code says an SLO was breached.
+    // The envelope still carries every number; the exit code says an SLO was breached or
+    // the bench was interrupted.
     if (!result.passed) process.exitCode = ExitCode.failed;
     return result;
   }

@@ -11,6 +11,7 @@ import {
   killStartedClis,
   runCli,
   serviceProcessesOn,
+  spawnCli,
   type CliRun,
 } from '../cli/cli-process.js';
 import { createTestIdentity, type TestIdentity } from '../support/identity.js';
@@ -29,6 +30,8 @@ export interface PlatformUnderTest {
   readonly scale: Partial<Record<ServiceName, number>>;
   /** Runs the CLI against this platform. */
   cli(args: readonly string[], timeoutMs?: number): Promise<CliRun>;
+  /** Starts the CLI against this platform without waiting for it (to signal it mid-way). */
+  spawnCli(args: readonly string[], timeoutMs?: number): ReturnType<typeof spawnCli>;
   /** Base URL of instance `index` of a service. */
   url(service: ServiceName, index?: number): string;
   /** Signs tokens with the platform's own key (what auth signs with). */
@@ -62,6 +65,7 @@ export async function preparePlatform(opts: {
     portBase,
     scale: opts.scale,
     cli: (args, timeoutMs) => runCli(args, { env, ...(timeoutMs && { timeoutMs }) }),
+    spawnCli: (args, timeoutMs) => spawnCli(args, { env, ...(timeoutMs && { timeoutMs }) }),
     url: (service, index = 0) =>
       `http://127.0.0.1:${planInstances(portBase, opts.scale).find((i) => i.service === service && i.index === index)?.port}`,
     identity() {

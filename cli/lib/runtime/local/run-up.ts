@@ -12,6 +12,7 @@ import type { PlatformStatus } from './status.js';
 import { renderEndpoints } from './summary.js';
 import { stopRecorded } from './teardown.js';
 import { startPlatform, type StartedPlatform } from './up.js';
+import { trapSignals } from '../../signals.js';
 
 export interface UpResult {
   alreadyRunning: boolean;
@@ -34,29 +35,6 @@ export interface UpCommandIo {
   colour: ChalkInstance;
   colourErr: ChalkInstance;
   env: NodeJS.ProcessEnv;
-}
-
-/** Aborts on SIGINT/SIGTERM/SIGHUP for as long as `up` runs; the default handlers come back after. */
-function trapSignals(): {
-  signal: AbortSignal;
-  received: () => string | null;
-  release: () => void;
-} {
-  const controller = new AbortController();
-  let got: string | null = null;
-  const handler = (sig: NodeJS.Signals): void => {
-    got ??= sig;
-    controller.abort(sig);
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, handler);
-  return {
-    signal: controller.signal,
-    received: () => got,
-    release: () => {
-      for (const s of signals) process.off(s, handler);
-    },
-  };
 }
 
 async function reporterFor(io: UpCommandIo, instanceIds: string[]): Promise<ClosableReporter> {

@@ -1,0 +1,32 @@
+/** The signals that mean "stop": Ctrl-C, `kill`, and a closed terminal. */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+export interface SignalTrap {
+  /** Aborted on the first stop signal, with the signal's name as its reason. */
+  readonly signal: AbortSignal;
+  /** The first stop signal received, or null. */
+  received(): NodeJS.Signals | null;
+  /** Gives the signals back to Node's default handlers. */
+  release(): void;
+}
+
+/**
+ * Turns the stop signals into an AbortSignal for as long as a command runs, so that it can
+ * stop what it started and report what it has instead of dying mid-way.
+ */
+export function trapSignals(): SignalTrap {
+  const controller = new AbortController();
+  let got: NodeJS.Signals | null = null;
+  const handler = (sig: NodeJS.Signals): void => {
+    got ??= sig;
+    controller.abort(sig);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, handler);
+  return {
+    signal: controller.signal,
+    received: () => got,
+    release: () => {
+      for (const s of STOP_SIGNALS) process.off(s, handler);
+    },
+  };
+}
