@@ -107,6 +107,74 @@ describe('the CLI machine interface', () => {
     expect([r.exitCode, r.signal]).toEqual([0, null]);
   });
 
+  test('logs with no name: every service that has a log, merged by time; --level filters', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'alp-logs-all-'));
+    try {
+      const logs = path.join(own, 'logs');
+      mkdirSync(logs, { recursive: true });
+      const pino = (level: number, time: number, msg: string) =>
+        JSON.stringify({ level, time, msg });
+      writeFileSync(
+        path.join(logs, 'trading.log'),
+        [pino(30, 1, 't1'), pino(50, 3, 't3'), 'Error: boom', pino(30, 5, 't5')].join('\n') + '\n',
+      );
+      writeFileSync(
+        path.join(logs, 'risk.log'),
+        [pino(40, 2, 'r2'), pino(30, 4, 'r4')].join('\n') + '\n',
+      );
+      writeFileSync(path.join(logs, 'postgres.log'), 'LOG:  database system is ready\n');
+      const env = { ALPHINTRA_HOME: own };
+
+      const all = await runCli(['logs', '--json'], { env });
+      expect(all.exitCode, all.stderr).toBe(0);
+      const data = (
+        all.json as {
+          data: {
+            service: string | null;
+            services: string[];
+            lines: { instance: string; line: string }[];
+          };
+        }
+      ).data;
+      expect(data.service).toBeNull();
+      expect(data.services).toEqual(['trading', 'risk']);
+      expect(
+        data.lines.map(
+          (l) =>
+            `${l.instance} ${l.line.startsWith('{') ? (JSON.parse(l.line) as { msg: string }).msg : l.line}`,
+        ),
+      ).toEqual([
+        'trading-0 t1',
+        'risk-0 r2',
+        'trading-0 t3',
+        'trading-0 Error: boom',
+        'risk-0 r4',
+        'trading-0 t5',
+      ]);
+
+      const warn = await runCli(['logs', 'risk', 'trading', '--level', 'warn', '--raw'], {
+        env: { ...env, NO_COLOR: '1', FORCE_COLOR: undefined },
+      });
+      expect(warn.exitCode, warn.stderr).toBe(0);
+      expect(warn.stdout.trim().split('\n')).toEqual([
+        `risk-0    | ${pino(40, 2, 'r2')}`,
+        `trading-0 | ${pino(50, 3, 't3')}`,
+        'trading-0 | Error: boom',
+      ]);
+
+      const bad = await runCli(['logs', '--level', 'loud', '--json'], { env });
+      expect(bad.exitCode).toBe(2);
+
+      const empty = await runCli(['logs', '--json'], {
+        env: { ALPHINTRA_HOME: path.join(own, 'no-such-home') },
+      });
+      expect(empty.exitCode).toBe(3);
+      expect(empty.json).toMatchObject({ error: { code: 'ALP_RUNTIME_NO_LOGS' } });
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   test('NO_COLOR output has no ANSI escapes', async () => {
     const r = await runCli(['logs', 'ghost'], {
       env: { ALPHINTRA_HOME: home, NO_COLOR: '1', FORCE_COLOR: undefined },

@@ -34,18 +34,45 @@ function levelColour(c: ChalkInstance, level: string): string {
   return c.dim(level);
 }
 
+/** Level names a user may give (`--level warn`), lowest first, with pino's numbers. */
+export const LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LevelName = (typeof LEVEL_NAMES)[number];
+export const levelNumber = (name: LevelName): number => (LEVEL_NAMES.indexOf(name) + 1) * 10;
+
+/** A pino line's fields, or undefined for anything else (a stack trace, a crash message). */
+function pinoRecord(line: string): Record<string, unknown> | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const rec: unknown = JSON.parse(line);
+    return rec !== null && typeof rec === 'object' ? (rec as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pino line's `time` (epoch ms), or undefined. */
+export function lineTime(line: string): number | undefined {
+  const t = pinoRecord(line)?.time;
+  return typeof t === 'number' ? t : undefined;
+}
+
+/**
+ * Whether a line is at `min` or above. Lines that are not pino JSON always pass: what a
+ * service prints outside its logger is a crash (an uncaught exception, a fatal startup error).
+ */
+export function atLeastLevel(line: string, min: number): boolean {
+  const rec = pinoRecord(line);
+  if (!rec) return true;
+  return typeof rec.level !== 'number' || rec.level >= min;
+}
+
 /**
  * One log line for humans: pino JSON becomes `time LEVEL msg key=value ...`; anything else
  * (a stack trace, a crash message) is shown as it is.
  */
 export function formatLogLine(line: string, c: ChalkInstance): string {
-  if (!line.startsWith('{')) return line;
-  let rec: Record<string, unknown>;
-  try {
-    rec = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return line;
-  }
+  const rec = pinoRecord(line);
+  if (!rec) return line;
   const level =
     typeof rec.level === 'number'
       ? (LEVELS[rec.level] ?? String(rec.level))
