@@ -30,3 +30,11 @@ export function trapSignals(): SignalTrap {
     },
   };
 }
+
+/** Resolves once `signal` is aborted (at once if it already is). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

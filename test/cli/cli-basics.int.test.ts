@@ -107,6 +107,23 @@ describe('the CLI machine interface', () => {
     expect([r.exitCode, r.signal]).toEqual([0, null]);
   });
 
+  test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    'logs --follow ends with exit 0 on %s',
+    async (sig) => {
+      const logs = path.join(home, 'logs');
+      mkdirSync(logs, { recursive: true });
+      writeFileSync(path.join(logs, 'broker.log'), 'first line\n');
+      const { child, done } = spawnCli(['logs', 'broker', '--follow'], {
+        env: { ALPHINTRA_HOME: home },
+        timeoutMs: 20_000,
+      });
+      await new Promise((resolve) => child.stdout?.once('data', resolve));
+      child.kill(sig);
+      const r = await done;
+      expect([r.exitCode, r.signal]).toEqual([0, null]);
+    },
+  );
+
   test('logs with no name: every service that has a log, merged by time; --level filters', async () => {
     const own = mkdtempSync(path.join(tmpdir(), 'alp-logs-all-'));
     try {

@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import { SERVICE_NAMES } from '../../../../services/catalog.js';
 import { UserError } from '../../errors.js';
 import { readerGone } from '../../output/broken-pipe.js';
+import { trapSignals, untilAborted } from '../../signals.js';
 import {
   atLeastLevel,
   formatLogLine,
@@ -153,43 +154,36 @@ export async function runLogs(
         : body,
     );
   };
-  const tails = await Promise.all(
-    files.map(async (f) => ({
-      label: f.label,
-      lines: await tailLines(f.file, opts.lines, {
-        ...(keep && { keep, windowBytes: FILTERED_TAIL_WINDOW }),
-      }),
-    })),
-  );
-  const services = [...new Set(files.map((f) => f.name))];
-  const result: LogsResult = {
-    service: names.length === 1 ? names[0]! : null,
-    services,
-    files: files.map((f) => f.file),
-    lines: [],
-  };
-  for (const l of mergeByTime(tails)) {
-    if (io.json) result.lines.push(l);
-    else show(l.instance, l.line);
-  }
-  if (!opts.follow) return result;
-
-  const follower = new LogFollower(files, show);
-  await follower.start(false);
-  // Until Ctrl-C, SIGTERM, or the reader is gone (`logs --follow | head` ends like `tail -f`).
-  const readerLeft = readerGone(process.stdout);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      readerLeft.removeEventListener('abort', stop);
-      resolve();
+  // Following ends on Ctrl-C, SIGTERM, a hang-up or the reader gone (`logs --follow | head`
+  // ends like `tail -f`), trapped before the last lines print so that a signal arriving
+  // meanwhile ends it as cleanly.
+  const trap = opts.follow ? trapSignals() : undefined;
+  try {
+    const tails = await Promise.all(
+      files.map(async (f) => ({
+        label: f.label,
+        lines: await tailLines(f.file, opts.lines, {
+          ...(keep && { keep, windowBytes: FILTERED_TAIL_WINDOW }),
+        }),
+      })),
+    );
+    const result: LogsResult = {
+      service: names.length === 1 ? names[0]! : null,
+      services: [...new Set(files.map((f) => f.name))],
+      files: files.map((f) => f.file),
+      lines: [],
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (readerLeft.aborted) stop();
-    else readerLeft.addEventListener('abort', stop);
-  });
-  await follower.stop();
-  return result;
+    for (const l of mergeByTime(tails)) {
+      if (io.json) result.lines.push(l);
+      else show(l.instance, l.line);
+    }
+    if (!trap) return result;
+    const follower = new LogFollower(files, show);
+    await follower.start(false);
+    await untilAborted(AbortSignal.any([trap.signal, readerGone(process.stdout)]));
+    await follower.stop();
+    return result;
+  } finally {
+    trap?.release();
+  }
 }

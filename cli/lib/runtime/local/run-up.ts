@@ -12,7 +12,7 @@ import type { PlatformStatus } from './status.js';
 import { renderEndpoints } from './summary.js';
 import { stopRecorded } from './teardown.js';
 import { startPlatform, type StartedPlatform } from './up.js';
-import { trapSignals } from '../../signals.js';
+import { trapSignals, untilAborted } from '../../signals.js';
 
 export interface UpResult {
   alreadyRunning: boolean;
@@ -141,10 +141,7 @@ export async function runUp(
       }
     });
   }, 1000);
-  await new Promise<void>((resolve) => {
-    if (trap.signal.aborted) resolve();
-    else trap.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(trap.signal);
   clearInterval(watchdog);
   await follower.stop();
   process.stderr.write(
