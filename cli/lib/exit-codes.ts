@@ -5,7 +5,7 @@
 export const ExitCode = {
   /** The command did what was asked. */
   ok: 0,
-  /** The operation ran and failed (a service crashed, checks failed, an SLO was breached). */
+  /** The operation ran and failed (a service crashed, checks failed, an SLO was breached, it was interrupted). */
   failed: 1,
   /** The command line was wrong (unknown flag, bad argument). */
   usage: 2,
