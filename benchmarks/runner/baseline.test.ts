@@ -155,6 +155,15 @@ describe('compareWithBaseline', () => {
     expect(better.comparable && better.deltas.at(-1)?.verdict).toBe('better');
     const same = compareWithBaseline(b, [wal(300, 19_900)], load);
     expect(same.comparable && same.deltas.at(-1)?.verdict).toBe('within-noise');
+    // A read that wrote nothing in the baseline and something now: worse, with no percentage.
+    const none = baseline([wal(300, 0), wal(280, 0), wal(320, 0)]);
+    const some = compareWithBaseline(none, [wal(300, 127)], load);
+    expect(some.comparable && some.deltas.at(-1)).toMatchObject({
+      baseline: 0,
+      current: 127,
+      changePct: null,
+      verdict: 'worse',
+    });
     // With a checkpoint on one side only, or a baseline saved before WAL was measured, or a
     // run that could not read it: not compared.
     for (const [base, now] of [

@@ -54,8 +54,8 @@ export interface MetricDelta {
   readonly metric: BaselineMetric;
   readonly baseline: number;
   readonly current: number;
-  /** (current − baseline) ÷ baseline, in percent. */
-  readonly changePct: number;
+  /** (current − baseline) ÷ baseline, in percent; null when the baseline is 0 (no ratio). */
+  readonly changePct: number | null;
   /** Values inside [low, high] are noise. */
   readonly band: readonly [number, number];
   readonly verdict: Verdict;
@@ -160,7 +160,7 @@ export function compareWithBaseline(
       // An even count's median is a mean: round it as the samples are (no 253.15999999999997).
       baseline: round3(base),
       current: round3(now),
-      changePct: base === 0 ? 0 : round3(((now - base) / base) * 100),
+      changePct: base === 0 ? null : round3(((now - base) / base) * 100),
       band,
       verdict,
     };

@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
-import { renderBench } from './render.js';
+import { describeChange, renderBench } from './render.js';
 import type { BenchResult, ScenarioResult } from './run-bench.js';
 import type { RunStats } from './run-stats.js';
 
@@ -222,5 +222,14 @@ describe('renderBench', () => {
     expect(out).toContain(
       '\n  before: platform still busy after 60.0 s (41 % of a core over the last 1 s); measuring anyway\n',
     );
+  });
+});
+
+describe('describeChange', () => {
+  test('a signed percentage, or "from 0" when the baseline was 0', () => {
+    expect(describeChange(12.5)).toBe('+12.5%');
+    expect(describeChange(-3)).toBe('-3%');
+    expect(describeChange(0)).toBe('0%');
+    expect(describeChange(null)).toBe('from 0');
   });
 });

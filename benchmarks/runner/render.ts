@@ -103,7 +103,7 @@ function renderScenario(s: ScenarioResult, c: ChalkInstance): string {
   else {
     const parts = b.deltas.map(
       (d) =>
-        `${d.metric} ${d.baseline} → ${d.current} (${d.changePct > 0 ? '+' : ''}${d.changePct}%, ${d.verdict})`,
+        `${d.metric} ${d.baseline} → ${d.current} (${describeChange(d.changePct)}, ${d.verdict})`,
     );
     lines.push(`  baseline: ${parts.join('; ')}`, c.dim(`    beyond noise = ${b.method}`));
   }
@@ -154,4 +154,10 @@ export function describeInterruption(r: Pick<BenchResult, 'interrupted' | 'scena
       ? 'no scenario had finished'
       : `the ${n} scenario${n === 1 ? '' : 's'} above finished before it`;
   return `interrupted (${r.interrupted.signal}) during: ${r.interrupted.during}; ${finished}, the one in progress is not reported`;
+}
+
+/** `+12.5%`, `-3%`, or `from 0` where a percentage of the baseline means nothing. */
+export function describeChange(pct: number | null): string {
+  if (pct === null) return 'from 0';
+  return `${pct > 0 ? '+' : ''}${pct}%`;
 }
