@@ -36,6 +36,10 @@ describe('runCalibration', () => {
     expect(c.latencyMs.p99).toBeGreaterThanOrEqual(c.latencyMs.p50);
     // Four processes did the work: their CPU per request cannot be zero.
     expect(c.cpuMsPerRequest).toBeGreaterThan(0);
+    // The leaf hop's CPU per request, loaded and woken from sleep: both measured, never zero.
+    expect(c.wake).toMatchObject({ gapMs: 20, samples: 50 });
+    expect(c.wake!.busyMicros).toBeGreaterThan(0);
+    expect(c.wake!.idleMicros).toBeGreaterThan(0);
     expect(lines.join('\n')).toContain('4 connections');
     expect(await hopProcesses()).toEqual([]);
   });

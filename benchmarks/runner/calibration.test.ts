@@ -9,6 +9,7 @@ const calibration = (rps: number): Calibration => ({
   latencyMs: { p50: 9, p99: 25 },
   cpuMsPerRequest: 0.284,
   runsRps: [rps],
+  wake: null,
 });
 
 describe('machineChange', () => {
@@ -32,6 +33,16 @@ describe('machineChange', () => {
     expect(machineChange({ rps: 0, cpuMsPerRequest: 0.25 }, calibration(3500))).toBeNull();
     expect(machineChange({ rps: 5000, cpuMsPerRequest: 0 }, calibration(3500))).toBeNull();
   });
+});
+
+test('describeCalibration: what a request costs a hop when busy and when it wakes it', () => {
+  const woken = {
+    ...calibration(4714.2),
+    wake: { busyMicros: 48, idleMicros: 250, gapMs: 20, samples: 50 },
+  };
+  expect(describeCalibration(woken)).toBe(
+    '4,714 req/s, p50 9 ms, p99 25 ms, 0.284 ms CPU/request; a request costs a hop 48 µs of CPU when it is busy, 250 µs when it wakes it (5.2×)',
+  );
 });
 
 test('describeCalibration: the best run, and every run when there were several', () => {

@@ -4,7 +4,9 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../cli/lib/errors.js';
 import { runClosedLoop } from './closed-loop.js';
-import { msPerResponse, readCpuTimes, type CpuProbe } from './process-cpu.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { msPerResponse, readCpuTimes, readOnCpuNs, type CpuProbe } from './process-cpu.js';
 import { round3 } from './run-stats.js';
 
 /**
@@ -30,7 +32,27 @@ export interface Calibration {
   readonly cpuMsPerRequest: number;
   /** Every measured run's throughput, in order: their spread is the machine's noise. */
   readonly runsRps: readonly number[];
+  /** What a request costs a process that was asleep, against one kept busy; null: unmeasured. */
+  readonly wake: WakeCost | null;
 }
+
+/**
+ * CPU time one request costs the skeleton's leaf hop (risk: it receives exactly one per
+ * skeleton request), in µs from schedstat: in the best loaded run, where the process is
+ * seldom idle, and for requests sent one at a time `gapMs` apart, each waking it from sleep.
+ * On a virtual machine the second can be several times the first (every wake-up goes
+ * through the host): what an order costs at a fixed arrival rate follows it, closed loop
+ * throughput much less.
+ */
+export interface WakeCost {
+  readonly busyMicros: number;
+  readonly idleMicros: number;
+  readonly gapMs: number;
+  readonly samples: number;
+}
+
+const WAKE_GAP_MS = 20;
+const WAKE_SAMPLES = 50;
 
 export interface CalibrationOptions {
   /** Seconds of each measured run. */
@@ -146,6 +168,36 @@ function stopHop(h: Hop): Promise<void> {
   });
 }
 
+/**
+ * CPU time (ns) a hop spends per request when requests come one at a time, WAKE_GAP_MS apart:
+ * each finds the process asleep. One warm request first (a fresh connection costs more).
+ */
+async function idleRequestNs(
+  hop: Hop,
+  signal: AbortSignal | undefined,
+): Promise<number | undefined> {
+  const pool = new Pool(`http://127.0.0.1:${hop.port}`, { connections: 1 });
+  const once = async () => {
+    const r = await pool.request({ path: '/hop', method: 'POST', body: '{}' });
+    await r.body.dump();
+  };
+  try {
+    await once();
+    await sleep(WAKE_GAP_MS, undefined, { signal });
+    const before = await readOnCpuNs(hop.child.pid!);
+    for (let i = 0; i < WAKE_SAMPLES; i++) {
+      await once();
+      await sleep(WAKE_GAP_MS, undefined, { signal });
+    }
+    const after = await readOnCpuNs(hop.child.pid!);
+    return before === undefined || after === undefined
+      ? undefined
+      : (after - before) / WAKE_SAMPLES;
+  } finally {
+    await pool.destroy();
+  }
+}
+
 /** Starts the skeleton, loads it (warm-up discarded), and stops it whatever happens. */
 export async function runCalibration(o: CalibrationOptions = {}): Promise<Calibration> {
   const durationS = o.durationS ?? 2;
@@ -181,11 +233,13 @@ export async function runCalibration(o: CalibrationOptions = {}): Promise<Calibr
     if (warmupS > 0) await runClosedLoop({ ...plan, durationS: warmupS });
     o.signal?.throwIfAborted();
     const probes: CpuProbe[] = hops.map((h) => ({ name: h.role, pid: h.child.pid! }));
-    const measured: Omit<Calibration, 'runsRps'>[] = [];
+    const measured: (Omit<Calibration, 'runsRps' | 'wake'> & { leafNs?: number })[] = [];
     for (let i = 0; i < runs; i++) {
       const before = await readCpuTimes(probes);
+      const leafBefore = await readOnCpuNs(risk.child.pid!);
       const stats = await runClosedLoop({ ...plan, durationS });
       o.signal?.throwIfAborted();
+      const leafAfter = await readOnCpuNs(risk.child.pid!);
       const perHop = msPerResponse(before, await readCpuTimes(probes), stats.requests);
       const failed = stats.errors + stats.non2xx;
       if (stats.requests === 0 || failed > 0) {
@@ -201,10 +255,25 @@ export async function runCalibration(o: CalibrationOptions = {}): Promise<Calibr
         rps: stats.rps,
         latencyMs: { p50: stats.latencyMs.p50, p99: stats.latencyMs.p99 },
         cpuMsPerRequest: round3(Object.values(perHop).reduce((a, b) => a + b, 0)),
+        ...(leafBefore !== undefined &&
+          leafAfter !== undefined && { leafNs: (leafAfter - leafBefore) / stats.requests }),
       });
     }
-    const best = measured.reduce((a, b) => (b.rps > a.rps ? b : a));
-    return { ...best, runsRps: measured.map((m) => m.rps) };
+    const { leafNs, ...best } = measured.reduce((a, b) => (b.rps > a.rps ? b : a));
+    const idleNs = leafNs === undefined ? undefined : await idleRequestNs(risk, o.signal);
+    return {
+      ...best,
+      runsRps: measured.map((m) => m.rps),
+      wake:
+        leafNs === undefined || idleNs === undefined
+          ? null
+          : {
+              busyMicros: Math.round(leafNs / 1000),
+              idleMicros: Math.round(idleNs / 1000),
+              gapMs: WAKE_GAP_MS,
+              samples: WAKE_SAMPLES,
+            },
+    };
   } finally {
     await Promise.all(hops.map(stopHop));
   }
@@ -252,5 +321,8 @@ export const formatRps = (v: number): string => Math.round(v).toLocaleString('en
 /** e.g. `4,714 req/s, p50 9 ms, p99 25 ms, 0.284 ms CPU/request (best of 4,714, 4,585, 4,722)` */
 export function describeCalibration(c: Calibration): string {
   const all = c.runsRps.length > 1 ? ` (best of ${c.runsRps.map(formatRps).join(', ')})` : '';
-  return `${formatRps(c.rps)} req/s, p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms, ${c.cpuMsPerRequest} ms CPU/request${all}`;
+  const wake = c.wake
+    ? `; a request costs a hop ${c.wake.busyMicros} µs of CPU when it is busy, ${c.wake.idleMicros} µs when it wakes it (${(c.wake.idleMicros / Math.max(1, c.wake.busyMicros)).toFixed(1)}×)`
+    : '';
+  return `${formatRps(c.rps)} req/s, p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms, ${c.cpuMsPerRequest} ms CPU/request${all}${wake}`;
 }

@@ -91,18 +91,40 @@ export function parseSchedstat(text: string): number | undefined {
   return Number.isFinite(waited) ? waited : undefined;
 }
 
-/** The waits of a process's threads (ns); undefined when none could be read. */
-async function waitedNsOf(procRoot: string, pid: number): Promise<number | undefined> {
+/** Time on a CPU (ns), the first field of a task's schedstat. */
+export function parseSchedstatOnCpu(text: string): number | undefined {
+  const ran = Number(text.trim().split(/\s+/)[0]);
+  return Number.isFinite(ran) ? ran : undefined;
+}
+
+/** One schedstat field summed over a process's threads (ns); undefined when none was read. */
+async function schedstatSum(
+  procRoot: string,
+  pid: number,
+  field: (text: string) => number | undefined,
+): Promise<number | undefined> {
   const tasks = await readdir(`${procRoot}/${pid}/task`).catch(() => [] as string[]);
   let sum: number | undefined;
   for (const tid of tasks) {
     const text = await readFile(`${procRoot}/${pid}/task/${tid}/schedstat`, 'utf8').catch(
       () => undefined,
     );
-    const waited = text === undefined ? undefined : parseSchedstat(text);
-    if (waited !== undefined) sum = (sum ?? 0) + waited;
+    const value = text === undefined ? undefined : field(text);
+    if (value !== undefined) sum = (sum ?? 0) + value;
   }
   return sum;
+}
+
+/** The waits of a process's threads (ns); undefined when none could be read. */
+const waitedNsOf = (procRoot: string, pid: number) => schedstatSum(procRoot, pid, parseSchedstat);
+
+/**
+ * The CPU time of a process's threads (ns) from schedstat: nanoseconds, where
+ * /proc/<pid>/stat counts 10 ms ticks, so that a few dozen requests can be measured.
+ * Threads that already exited are not counted. undefined when no schedstat could be read.
+ */
+export function readOnCpuNs(pid: number, procRoot = '/proc'): Promise<number | undefined> {
+  return schedstatSum(procRoot, pid, parseSchedstatOnCpu);
 }
 
 /**

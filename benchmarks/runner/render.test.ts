@@ -184,6 +184,7 @@ describe('renderBench', () => {
           latencyMs: { p50: 12, p99: 40 },
           cpuMsPerRequest: 0.41,
           runsRps: [3400.5],
+          wake: null,
         },
       },
       plain,

@@ -34,7 +34,7 @@ The gateway's per-user rate limit and risk's per-user order rate must be raised 
 Ctrl-C (or SIGTERM, or a closed terminal) stops the run in progress at once and the calibration's processes with it; the scenarios that finished are reported (in --json too, with \`interrupted\`: the signal and the step it stopped), the cut-off one is not, and no baseline is saved for it.
 Exit codes: 0 all SLOs met, 1 an SLO breached or interrupted, 2 usage, 3 platform not running or limits too low.
 Baselines live in benchmarks/baselines/<scenario>.json; a difference is called beyond noise when outside the min..max of the baseline's repeated runs (3 or more), else beyond ±10 %.
-The same commit can run much faster or slower on another day: the machine is shared, and on a virtual machine each message between processes costs what the host lets it. --calibrate first runs a skeleton of the order path's HTTP hops (four bare processes, no database) and reports its throughput and CPU per request; a baseline saved with it keeps that number, and a later calibrated comparison says how the machine's speed changed (calibration in --json; baseline.machine per scenario).`;
+The same commit can run much faster or slower on another day: the machine is shared, and on a virtual machine each message between processes costs what the host lets it. --calibrate first runs a skeleton of the order path's HTTP hops (four bare processes, no database) and reports its throughput and CPU per request; a baseline saved with it keeps that number, and a later calibrated comparison says how the machine's speed changed (calibration in --json; baseline.machine per scenario). It also measures what one request costs a hop in CPU when it arrives alone and wakes the process (50 requests 20 ms apart) against one in the loaded run (calibration.wake): on a virtual machine, where every wake-up goes through the host, the first can be several times the second, and orders at a fixed arrival rate cost several times their closed-loop CPU for that reason.`;
 
   static override examples = [
     {
@@ -113,7 +113,7 @@ The same commit can run much faster or slower on another day: the machine is sha
     }),
     calibrate: Flags.boolean({
       description:
-        'First measure the machine itself (four bare HTTP hops, no database; ~10 s) and report it next to the results and baselines.',
+        'First measure the machine itself (four bare HTTP hops, no database, then a hop woken by lone requests; ~12 s) and report it next to the results and baselines.',
       env: 'ALPHINTRA_BENCH_CALIBRATE',
     }),
     'baseline-dir': Flags.string({
