@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { Pool } from 'undici';
 import { UserError } from '../../cli/lib/errors.js';
 import { runClosedLoop } from './closed-loop.js';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
 import { msPerResponse, readCpuTimes, readOnCpuNs, type CpuProbe } from './process-cpu.js';
 import { round3 } from './run-stats.js';
 
