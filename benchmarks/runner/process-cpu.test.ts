@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { parseProcStat } from '../../cli/lib/runtime/local/proc-stat.js';
 import type { RuntimeState } from '../../cli/lib/runtime/local/state.js';
 import {
   msPerResponse,
-  parseProcStat,
   parseSchedstat,
   platformProbes,
   readCpuTimes,

@@ -1,11 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { MS_PER_TICK, statOf, type ProcStat } from '../../cli/lib/runtime/local/proc-stat.js';
 import type { RuntimeState } from '../../cli/lib/runtime/local/state.js';
-
-/**
- * Linux reports process CPU time in clock ticks of USER_HZ, which is 100 on every
- * architecture Linux supports (sysconf(_SC_CLK_TCK)); a tick is 10 ms.
- */
-const MS_PER_TICK = 10;
 
 /** A process whose CPU time a run is charged with, under a name (a service, `postgres`). */
 export interface CpuProbe {
@@ -22,27 +17,6 @@ export interface CpuProbe {
 /** CPU time (user + system, ms) by probe name at one moment. */
 export type CpuTimes = ReadonlyMap<string, number>;
 
-interface ProcStat {
-  readonly ppid: number;
-  /** utime + stime */
-  readonly own: number;
-  /** cutime + cstime: children that exited and were waited for */
-  readonly reaped: number;
-}
-
-/** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses. */
-export function parseProcStat(text: string): ProcStat | undefined {
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const n = (i: number) => Number(f[i]);
-  if (f.length < 15 || [1, 11, 12, 13, 14].some((i) => !Number.isFinite(n(i)))) return undefined;
-  return { ppid: n(1), own: n(11) + n(12), reaped: n(13) + n(14) };
-}
-
-async function statOf(procRoot: string, pid: number): Promise<ProcStat | undefined> {
-  const text = await readFile(`${procRoot}/${pid}/stat`, 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : parseProcStat(text);
-}
-
 /** Every process whose parent is one of `parents`, with its stat, under the parent's name. */
 async function childrenOf(
   procRoot: string,
@@ -52,7 +26,7 @@ async function childrenOf(
   const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((d) => /^\d+$/.test(d));
   const out = [];
   for (const pid of pids) {
-    const stat = await statOf(procRoot, Number(pid));
+    const stat = await statOf(Number(pid), procRoot);
     const name = stat && parents.get(stat.ppid);
     if (name !== undefined) out.push({ name, pid: Number(pid), stat: stat! });
   }
@@ -74,7 +48,7 @@ export async function readCpuTimes(
   const add = (name: string, ticks: number) =>
     times.set(name, (times.get(name) ?? 0) + ticks * MS_PER_TICK);
   for (const p of probes) {
-    const s = await statOf(procRoot, p.pid);
+    const s = await statOf(p.pid, procRoot);
     add(p.name, s ? s.own + (p.withChildren ? s.reaped : 0) : 0);
   }
   for (const child of await childrenOf(procRoot, parentsOf(probes)))

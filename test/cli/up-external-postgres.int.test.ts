@@ -28,7 +28,7 @@ interface StatusData {
     ready: boolean;
     urls: string[];
     pids: number[];
-    instances: { restarts: number }[];
+    instances: { restarts: number; cpuS: number | null; memory: { pssMiB: number } | null }[];
   }[];
 }
 
@@ -88,6 +88,10 @@ describe.skipIf(!DATABASE_URL)(
           `http://127.0.0.1:${portBase + 120}`,
         ]);
         expect(serviceProcessesOn(ports)).toHaveLength(11);
+        // Every instance that started has used some CPU and holds some memory of its own.
+        const instances = data.services.flatMap((s) => s.instances);
+        expect(instances.every((i) => i.cpuS !== null && i.cpuS > 0)).toBe(true);
+        expect(instances.every((i) => i.memory !== null && i.memory.pssMiB > 0)).toBe(true);
       },
     );
 

@@ -23,6 +23,8 @@ const trading = (registered: number | undefined): PlatformStatus['services'][num
       ready: true,
       detail: 'ready',
       uptimeS: 5,
+      cpuS: null,
+      memory: null,
       restarts: 0,
       log: '',
     },
@@ -51,8 +53,8 @@ describe('renderStatus with discovery', () => {
       plain,
     );
     expect(out).toMatchInlineSnapshot(`
-      "SERVICE  INSTANCES  URL                    READY  PID  UPTIME  RESTARTS  REGISTERED
-      trading  1/1        http://127.0.0.1:4020  yes    12   5s      0         1
+      "SERVICE  INSTANCES  URL                    READY  PID  UPTIME  CPU  MEM (PSS)  RESTARTS  REGISTERED
+      trading  1/1        http://127.0.0.1:4020  yes    12   5s      -    -          0         1
 
       Redis: none (in-process stores)
       Discovery: 1 instances registered

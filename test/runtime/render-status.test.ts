@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
 import { summarizeQueues } from '../../cli/lib/runtime/local/bus-view.js';
 import {
+  formatCpu,
   formatUptime,
   renderEvents,
   renderStatus,
@@ -20,6 +21,8 @@ const instance = (id: string, port: number, ready: boolean, pid: number | null) 
   ready,
   detail: ready ? 'ready' : pid === null ? 'stopped' : '503 (postgres: ECONNREFUSED)',
   uptimeS: pid === null ? null : 75,
+  cpuS: pid === null ? null : 12.34,
+  memory: pid === null ? null : { processes: 1, rssMiB: 90, pssMiB: 51 },
   restarts: 0,
   log: '',
 });
@@ -54,9 +57,9 @@ describe('renderStatus', () => {
       ],
     };
     expect(renderStatus(status, plain)).toMatchInlineSnapshot(`
-      "SERVICE  INSTANCES  URL                                          READY                    PID  UPTIME  RESTARTS
-      auth     1/1        http://127.0.0.1:4010                        yes                      11   1m15s   0
-      trading  1/2        http://127.0.0.1:4020,http://127.0.0.1:4120  no (trading-1: stopped)  12   1m15s   0
+      "SERVICE  INSTANCES  URL                                          READY                    PID  UPTIME  CPU    MEM (PSS)  RESTARTS
+      auth     1/1        http://127.0.0.1:4010                        yes                      11   1m15s   12.3s  51 MiB     0
+      trading  1/2        http://127.0.0.1:4020,http://127.0.0.1:4120  no (trading-1: stopped)  12   1m15s   12.3s  51 MiB     0
 
       PostgreSQL: embedded postgres://127.0.0.1:4099/
       Redis: none (in-process stores)
@@ -97,6 +100,17 @@ describe('renderStatus', () => {
     expect(renderStatus(notRunning('/h'), plain)).toBe(
       'Nothing is running in /h. Start it with: alphintra up --detach',
     );
+  });
+});
+
+describe('formatCpu', () => {
+  test.each([
+    [null, '-'],
+    [0.42, '0.42s'],
+    [12.34, '12.3s'],
+    [184, '3m04s'],
+  ])('%s -> %s', (s, expected) => {
+    expect(formatCpu(s)).toBe(expected);
   });
 });
 

@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { statOf } from './proc-stat.js';
 
 /** Resident (RSS) and proportional (PSS: shared pages divided among sharers) memory, in MiB. */
 export interface MemoryUse {
@@ -40,9 +41,7 @@ export async function postmasterTree(pid: number): Promise<number[]> {
   for (const d of (await readdir('/proc').catch(() => [] as string[])).filter((e) =>
     /^\d+$/.test(e),
   )) {
-    const stat = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => '');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid === pid) children.push(Number(d));
+    if ((await statOf(Number(d)))?.ppid === pid) children.push(Number(d));
   }
   return [pid, ...children];
 }

@@ -10,6 +10,20 @@ export function formatUptime(s: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** CPU time: `0.42s`, `12.3s`, then as an uptime (`3m04s`, `1h02m`). */
+export function formatCpu(s: number | null): string {
+  if (s === null) return '-';
+  if (s < 1) return `${s.toFixed(2)}s`;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  return formatUptime(Math.round(s));
+}
+
+/** The sum of the running instances' values; null when none of them has one. */
+function sumOf(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
+}
+
 /** `alphintra status` for humans: one row per service, the instances folded into it. */
 export function renderStatus(status: PlatformStatus, c: ChalkInstance): string {
   if (!status.running && status.services.length === 0) {
@@ -29,6 +43,10 @@ export function renderStatus(status: PlatformStatus, c: ChalkInstance): string {
           ? null
           : Math.max(...s.instances.map((i) => i.uptimeS ?? 0)),
       ),
+      formatCpu(sumOf(s.instances.map((i) => i.cpuS))),
+      ((pss) => (pss === null ? '-' : `${pss} MiB`))(
+        sumOf(s.instances.map((i) => i.memory?.pssMiB ?? null)),
+      ),
       String(s.instances.reduce((n, i) => n + i.restarts, 0)),
       // What discovery lists (the gateway routes by it), only when it could be read.
       ...(status.discovery ? [s.registered ? String(s.registered.length) : '-'] : []),
@@ -42,6 +60,8 @@ export function renderStatus(status: PlatformStatus, c: ChalkInstance): string {
       'READY',
       'PID',
       'UPTIME',
+      'CPU',
+      'MEM (PSS)',
       'RESTARTS',
       ...(status.discovery ? ['REGISTERED'] : []),
     ],

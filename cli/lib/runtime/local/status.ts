@@ -4,6 +4,7 @@ import { readEvents, type EventsView } from './bus-view.js';
 import { readDiscovery, type DiscoveryView, type RegisteredView } from './discovery-view.js';
 import { isAlive } from './liveness.js';
 import { memoryOf, postmasterTree, type MemoryUse } from './memory.js';
+import { MS_PER_TICK, statOf } from './proc-stat.js';
 import type { HomePaths } from './paths.js';
 import { probeReady, readyUrl } from './readiness.js';
 import { classifyState, readState, type RuntimeState } from './state.js';
@@ -19,6 +20,10 @@ export interface InstanceStatus {
   /** Why not ready: `stopped`, `503 (postgres: ECONNREFUSED)`, ... */
   detail: string;
   uptimeS: number | null;
+  /** CPU time used since it started (user + system, seconds); null when not running. */
+  cpuS: number | null;
+  /** Its memory now; null when not running (or not measurable). */
+  memory: MemoryUse | null;
   restarts: number;
   log: string;
 }
@@ -102,6 +107,8 @@ export async function statusOf(
           alive && i.startedAt
             ? Math.max(0, Math.round((now - Date.parse(i.startedAt)) / 1000))
             : null,
+        cpuS: alive && i.pid !== null ? await cpuSecondsOf(i.pid) : null,
+        memory: alive && i.pid !== null ? ((await memoryOf([i.pid])) ?? null) : null,
         restarts: i.restarts,
         log: i.log,
       };
@@ -186,4 +193,10 @@ export async function getStatus(paths: HomePaths): Promise<PlatformStatus> {
   const state = await readState(paths.state);
   if (state === undefined || state === 'corrupt') return notRunning(paths.home);
   return statusOf(state, paths.home, Date.now(), paths);
+}
+
+/** CPU seconds a process has used (user + system), or null when it cannot be read. */
+async function cpuSecondsOf(pid: number): Promise<number | null> {
+  const stat = await statOf(pid);
+  return stat ? Math.round(stat.own * MS_PER_TICK) / 1000 : null;
 }
