@@ -124,6 +124,28 @@ describe('the CLI machine interface', () => {
     },
   );
 
+  test('status --watch updates until Ctrl-C, then exits 0; with --json it is a usage error', async () => {
+    const { child, done } = spawnCli(['status', '--watch', '--interval', '1'], {
+      env: { ALPHINTRA_HOME: home, NO_COLOR: '1', FORCE_COLOR: undefined },
+      timeoutMs: 20_000,
+    });
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.split('Nothing is running').length > 2) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const r = await done;
+    expect([r.exitCode, r.signal]).toEqual([0, null]);
+    expect(r.stdout).toMatch(/\d\d:\d\d:\d\d UTC, every 1 s; Ctrl-C to stop/);
+
+    const json = await runCli(['status', '--watch', '--json'], { env: { ALPHINTRA_HOME: home } });
+    expect(json.exitCode).toBe(2);
+    expect(json.json).toMatchObject({ ok: false, error: { code: 'ALP_CLI_FLAGS_CONFLICT' } });
+  });
+
   test('logs with no name: every service that has a log, merged by time; --level filters', async () => {
     const own = mkdtempSync(path.join(tmpdir(), 'alp-logs-all-'));
     try {
