@@ -56,26 +56,23 @@ export async function readCpuTimes(
   return times;
 }
 
-/**
- * The time a task spent runnable but waiting for a core (ns), the second field of
- * /proc/<pid>/task/<tid>/schedstat (on CPU, waiting on a run queue, time slices).
- */
-export function parseSchedstat(text: string): number | undefined {
-  const waited = Number(text.trim().split(/\s+/)[1]);
-  return Number.isFinite(waited) ? waited : undefined;
+/** The fields of /proc/<pid>/task/<tid>/schedstat: on CPU, waiting on a run queue (ns). */
+const ON_CPU = 0;
+const WAITING = 1;
+
+function schedstatField(text: string, field: number): number | undefined {
+  const value = Number(text.trim().split(/\s+/)[field]);
+  return Number.isFinite(value) ? value : undefined;
 }
 
-/** Time on a CPU (ns), the first field of a task's schedstat. */
-export function parseSchedstatOnCpu(text: string): number | undefined {
-  const ran = Number(text.trim().split(/\s+/)[0]);
-  return Number.isFinite(ran) ? ran : undefined;
-}
+/** The time a task spent runnable but waiting for a core (ns), from its schedstat. */
+export const parseSchedstat = (text: string): number | undefined => schedstatField(text, WAITING);
 
 /** One schedstat field summed over a process's threads (ns); undefined when none was read. */
 async function schedstatSum(
   procRoot: string,
   pid: number,
-  field: (text: string) => number | undefined,
+  field: number,
 ): Promise<number | undefined> {
   const tasks = await readdir(`${procRoot}/${pid}/task`).catch(() => [] as string[]);
   let sum: number | undefined;
@@ -83,14 +80,14 @@ async function schedstatSum(
     const text = await readFile(`${procRoot}/${pid}/task/${tid}/schedstat`, 'utf8').catch(
       () => undefined,
     );
-    const value = text === undefined ? undefined : field(text);
+    const value = text === undefined ? undefined : schedstatField(text, field);
     if (value !== undefined) sum = (sum ?? 0) + value;
   }
   return sum;
 }
 
 /** The waits of a process's threads (ns); undefined when none could be read. */
-const waitedNsOf = (procRoot: string, pid: number) => schedstatSum(procRoot, pid, parseSchedstat);
+const waitedNsOf = (procRoot: string, pid: number) => schedstatSum(procRoot, pid, WAITING);
 
 /**
  * The CPU time of a process's threads (ns) from schedstat: nanoseconds, where
@@ -98,7 +95,7 @@ const waitedNsOf = (procRoot: string, pid: number) => schedstatSum(procRoot, pid
  * Threads that already exited are not counted. undefined when no schedstat could be read.
  */
 export function readOnCpuNs(pid: number, procRoot = '/proc'): Promise<number | undefined> {
-  return schedstatSum(procRoot, pid, parseSchedstatOnCpu);
+  return schedstatSum(procRoot, pid, ON_CPU);
 }
 
 /**

@@ -16,15 +16,13 @@ export interface SignalTrap {
  */
 export function trapSignals(): SignalTrap {
   const controller = new AbortController();
-  let got: NodeJS.Signals | null = null;
-  const handler = (sig: NodeJS.Signals): void => {
-    got ??= sig;
-    controller.abort(sig);
-  };
+  // The first signal stays the reason: abort() on an aborted signal does nothing.
+  const handler = (sig: NodeJS.Signals): void => controller.abort(sig);
   for (const s of STOP_SIGNALS) process.on(s, handler);
   return {
     signal: controller.signal,
-    received: () => got,
+    received: () =>
+      controller.signal.aborted ? (controller.signal.reason as NodeJS.Signals) : null,
     release: () => {
       for (const s of STOP_SIGNALS) process.off(s, handler);
     },

@@ -8,7 +8,13 @@ export interface MemoryUse {
   pssMiB: number;
 }
 
-async function rollup(pid: number): Promise<{ rss: number; pss: number } | undefined> {
+/** One process's own memory, in kB. */
+export interface MemoryReading {
+  rss: number;
+  pss: number;
+}
+
+async function rollup(pid: number): Promise<MemoryReading | undefined> {
   try {
     const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
     const kb = (key: string): number =>
@@ -19,13 +25,22 @@ async function rollup(pid: number): Promise<{ rss: number; pss: number } | undef
   }
 }
 
+/** Each process's memory from /proc (Linux), by pid; the ones that could not be read are left out. */
+export async function readMemory(pids: readonly number[]): Promise<Map<number, MemoryReading>> {
+  const all = await Promise.all(pids.map(async (pid) => [pid, await rollup(pid)] as const));
+  return new Map(all.filter((e): e is [number, MemoryReading] => e[1] !== undefined));
+}
+
 /**
- * Memory of a set of processes from /proc (Linux; undefined elsewhere). RSS counts shared
- * pages (the node binary, PostgreSQL's shared buffers) once per process; PSS does not.
+ * The memory of `pids` from readings of them (undefined when none of them could be read). RSS
+ * counts shared pages (the node binary, PostgreSQL's shared buffers) once per process; PSS
+ * does not.
  */
-export async function memoryOf(pids: readonly number[]): Promise<MemoryUse | undefined> {
-  const all = await Promise.all(pids.map(rollup));
-  const seen = all.filter((m): m is { rss: number; pss: number } => m !== undefined);
+export function memoryFrom(
+  readings: ReadonlyMap<number, MemoryReading>,
+  pids: readonly number[],
+): MemoryUse | undefined {
+  const seen = pids.flatMap((p) => readings.get(p) ?? []);
   if (pids.length > 0 && seen.length === 0) return undefined;
   const mib = (kb: number): number => Math.round(kb / 1024);
   return {
@@ -33,6 +48,11 @@ export async function memoryOf(pids: readonly number[]): Promise<MemoryUse | und
     rssMiB: mib(seen.reduce((n, m) => n + m.rss, 0)),
     pssMiB: mib(seen.reduce((n, m) => n + m.pss, 0)),
   };
+}
+
+/** Memory of a set of processes from /proc (Linux; undefined elsewhere). */
+export async function memoryOf(pids: readonly number[]): Promise<MemoryUse | undefined> {
+  return memoryFrom(await readMemory(pids), pids);
 }
 
 /** A PostgreSQL postmaster and its children (backends, workers), from /proc. */

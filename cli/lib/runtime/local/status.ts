@@ -3,7 +3,7 @@ import { LOCAL_HOST } from './env-context.js';
 import { readEvents, type EventsView } from './bus-view.js';
 import { readDiscovery, type DiscoveryView, type RegisteredView } from './discovery-view.js';
 import { isAlive } from './liveness.js';
-import { memoryOf, postmasterTree, type MemoryUse } from './memory.js';
+import { memoryFrom, memoryOf, postmasterTree, readMemory, type MemoryUse } from './memory.js';
 import { MS_PER_TICK, statOf } from './proc-stat.js';
 import type { HomePaths } from './paths.js';
 import { probeReady, readyUrl } from './readiness.js';
@@ -87,6 +87,10 @@ export async function statusOf(
     paths && state.postgres ? readDiscovery(state, paths) : Promise.resolve(undefined);
   const eventsRead: Promise<EventsView | undefined> =
     paths && state.postgres ? readEvents(state, paths) : Promise.resolve(undefined);
+  // Each running service process's memory, read once: per instance and summed below.
+  const memory = await readMemory(
+    state.instances.flatMap((i) => (i.pid !== null && isAlive(i.pid) ? [i.pid] : [])),
+  );
   const instances = await Promise.all(
     state.instances.map(async (i) => {
       const alive = isAlive(i.pid);
@@ -108,7 +112,7 @@ export async function statusOf(
             ? Math.max(0, Math.round((now - Date.parse(i.startedAt)) / 1000))
             : null,
         cpuS: alive && i.pid !== null ? await cpuSecondsOf(i.pid) : null,
-        memory: alive && i.pid !== null ? ((await memoryOf([i.pid])) ?? null) : null,
+        memory: alive && i.pid !== null ? (memoryFrom(memory, [i.pid]) ?? null) : null,
         restarts: i.restarts,
         log: i.log,
       };
@@ -133,12 +137,12 @@ export async function statusOf(
   }
   const pg = state.postgres;
   const pgAlive = pg?.kind === 'embedded' && isAlive(pg.pid);
-  const [servicesMemory, postgresMemory] = await Promise.all([
-    memoryOf(services.flatMap((s) => s.pids)),
-    pgAlive && pg.pid !== undefined
-      ? postmasterTree(pg.pid).then(memoryOf)
-      : Promise.resolve(undefined),
-  ]);
+  const servicesMemory = memoryFrom(
+    memory,
+    services.flatMap((s) => s.pids),
+  );
+  const postgresMemory =
+    pgAlive && pg.pid !== undefined ? await postmasterTree(pg.pid).then(memoryOf) : undefined;
   return {
     running: classifyState(state, isAlive) !== 'stale',
     home,
