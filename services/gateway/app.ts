@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createService, type BuildOptions, type ServiceDefinition } from '../platform/index.js';
 import { configSchema, type Config } from './config.js';
-import { gatewayRoutes, type GatewayDeps } from './edge/gateway-routes.js';
+import { edgeHeaderHooks, gatewayRoutes, type GatewayDeps } from './edge/gateway-routes.js';
 
 export type { GatewayDeps } from './edge/gateway-routes.js';
 
@@ -21,6 +21,7 @@ export function gatewayDefinition(deps: GatewayDeps = {}): ServiceDefinition<typ
       ],
       pending: [],
     },
+    onEveryRequest: edgeHeaderHooks,
     routes: gatewayRoutes(deps),
   };
 }

@@ -330,11 +330,21 @@ describe('CORS and security headers', () => {
     await expect(gateway({ CORS_ORIGINS: '*' })).rejects.toThrow(/\* is not allowed/);
   });
 
-  test('security headers on proxied answers and on gateway errors', async () => {
-    for (const res of [
+  test('security headers on proxied answers, gateway errors, unknown routes, oversize bodies and health', async () => {
+    const answers = [
       await gw.inject({ method: 'GET', url: '/api/v1/orders', headers: bearer() }),
       await gw.inject({ method: 'GET', url: '/api/v1/orders' }),
-    ]) {
+      await gw.inject({ method: 'GET', url: '/no-such-area' }),
+      await gw.inject({
+        method: 'POST',
+        url: '/api/v1/orders',
+        headers: { ...bearer(), 'content-type': 'application/json' },
+        payload: 'x'.repeat(300 * 1024),
+      }),
+      await gw.inject({ method: 'GET', url: '/health/live' }),
+    ];
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 401, 404, 413, 200]);
+    for (const res of answers) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
       expect(res.headers['x-frame-options']).toBe('DENY');

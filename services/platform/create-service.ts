@@ -3,6 +3,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyServerOptions,
+  type onRequestHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Static, TObject } from '@sinclair/typebox';
@@ -55,6 +56,12 @@ export interface ServiceDefinition<S extends TObject> {
    * appended to X-Forwarded-For (see client-address.ts).
    */
   readonly edge?: boolean;
+  /**
+   * onRequest hooks for every answer of the service: its routes, the platform's (health,
+   * metrics) and its own 404s and 413s, which no route's hooks reach (the gateway's CORS and
+   * security headers).
+   */
+  readonly onEveryRequest?: (config: Readonly<Static<S>>) => readonly onRequestHookHandler[];
 }
 
 /** How a service verifies tokens and proves who it is to other services. */
@@ -101,6 +108,7 @@ export async function createService<S extends TObject>(
     return503OnClosing: true,
     trustProxy: def.edge ? false : trustGatewayHop,
   });
+  for (const hook of def.onEveryRequest?.(config) ?? []) app.addHook('onRequest', hook);
 
   app.register(
     fp(

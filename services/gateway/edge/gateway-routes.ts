@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, onRequestHookHandler } from 'fastify';
 import { Agent, type Dispatcher } from 'undici';
 import { services } from '../../catalog.js';
 import type { BalancerOptions, Resolver } from '../../platform/discovery/index.js';
@@ -63,22 +63,26 @@ function clientGone(reply: FastifyReply): CallSignal {
 }
 
 /**
+ * CORS and the API security headers (OWASP's set for APIs), for every answer the gateway
+ * gives: routed ones, its own 404s, 413s and problems, health and metrics.
+ */
+export function edgeHeaderHooks(config: Config): onRequestHookHandler[] {
+  const origins = parseCorsOrigins(config.CORS_ORIGINS);
+  return [
+    corsHook({ origins, methods: METHODS, exposedHeaders: EXPOSED, maxAgeSec: 600 }),
+    securityHeadersHook,
+  ];
+}
+
+/**
  * The edge: for each catalog route prefix, match → verify the token (unless public) → rate
  * limit → forward through discovery, the upstream's circuit breaker and the retry policy, and
- * send the answer back (small ones buffered, others streamed). CORS and the API security
- * headers (OWASP's set for APIs) apply to every routed response.
+ * send the answer back (small ones buffered, others streamed).
  */
 export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ config: Config }> {
   return async (app, { config }) => {
     const table = buildRouteTable(services);
     const routed = [...new Set(table.routes.map((r) => r.service))];
-    const origins = parseCorsOrigins(config.CORS_ORIGINS);
-
-    app.addHook(
-      'onRequest',
-      corsHook({ origins, methods: METHODS, exposedHeaders: EXPOSED, maxAgeSec: 600 }),
-    );
-    app.addHook('onRequest', securityHeadersHook);
 
     const choice = deps.resolver
       ? { resolver: deps.resolver, kind: 'injected', close: async () => undefined }

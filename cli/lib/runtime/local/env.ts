@@ -15,6 +15,12 @@ import { serviceCredential } from './service-credentials.js';
 export const JWT_ISSUER = 'alphintra-auth';
 export const JWT_AUDIENCE = 'alphintra-api';
 
+/**
+ * Origins the local gateway allows by CORS unless CORS_ORIGINS says otherwise: a web front end
+ * in development on port 3000 (the e2e suite's preflight test uses the first).
+ */
+export const LOCAL_CORS_ORIGINS = 'http://localhost:3000,http://127.0.0.1:3000';
+
 /** What the env of every service process is built from. */
 export interface EnvContext {
   profile: string;
@@ -59,6 +65,7 @@ export const SERVICE_ENV_PROVIDERS: Readonly<
   JWT_KID: (ctx) => ctx.keys.jwtKid,
   CERT_PRIVATE_KEY_FILE: (ctx) => ctx.keys.certPrivateKeyFile,
   CERT_PUBLIC_KEY_FILE: (ctx) => ctx.keys.certPublicKeyFile,
+  CORS_ORIGINS: (ctx) => ctx.parentEnv.CORS_ORIGINS ?? LOCAL_CORS_ORIGINS,
   JWKS_URL: (ctx) => `http://${ctx.host}:${ctx.portOf('auth')}/.well-known/jwks.json`,
 };
 
