@@ -8,6 +8,7 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_TEST_TIMEOUT_MS,
   runE2e,
+  selectTests,
   type E2eResult,
 } from '../lib/e2e/run-e2e.js';
 import { AREAS, type Area } from '../lib/e2e/suite.js';
@@ -73,12 +74,19 @@ Exit codes: 0 every selected test that is built passed, 1 a test failed or the r
 
   async run(): Promise<E2eResult> {
     const { flags } = await this.parse(E2e);
+    const areas = (flags.area ?? []) as Area[];
+    if (selectTests(SUITE, { areas, grep: flags.grep }).length === 0) {
+      throw new UserError('ALP_E2E_NOTHING_SELECTED', 'no test matches the selection', {
+        exit: 'usage',
+        suggestions: [`areas: ${AREAS.join(', ')}`, 'ids: E01-E67 (see alphintra e2e --help)'],
+      });
+    }
     const trap = trapSignals();
     const result = await runE2e({
       paths: resolveHome(),
       suite: SUITE,
       command: ['alphintra', this.commandName, ...this.argv].join(' '),
-      areas: (flags.area ?? []) as Area[],
+      areas,
       grep: flags.grep,
       disruptive: flags.disruptive,
       timeoutMs: flags.timeout * 1000,
@@ -86,12 +94,6 @@ Exit codes: 0 every selected test that is built passed, 1 a test failed or the r
       progress: (line) => this.note(line),
       signal: trap.signal,
     }).finally(() => trap.release());
-    if (result.counts.selected === 0) {
-      throw new UserError('ALP_E2E_NOTHING_SELECTED', 'no test matches the selection', {
-        exit: 'usage',
-        suggestions: ['list the tests: alphintra e2e --json | jq ".data.tests[].id"'],
-      });
-    }
     this.log(renderE2e(result, this.colour));
     if (!result.passed) process.exitCode = ExitCode.failed;
     return result;

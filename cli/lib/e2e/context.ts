@@ -6,7 +6,9 @@ import type { ServiceName } from '../../../services/catalog.js';
 import { rsaThumbprint } from '../runtime/local/keys.js';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../runtime/local/env.js';
 import type { HomePaths } from '../runtime/local/paths.js';
+import { isAlive } from '../runtime/local/liveness.js';
 import { startService, stopService } from '../runtime/local/service-control.js';
+import { readState, type InstanceState } from '../runtime/local/state.js';
 import { expectStatus } from './expect.js';
 import { http, type HttpMethod, type HttpOptions, type HttpResult } from './http.js';
 
@@ -31,8 +33,15 @@ export interface E2eContext {
   user(opts?: UserOptions): Promise<E2eUser>;
   /** Tokens signed with the platform's own key: for the first admin and for the attacks. */
   readonly keys: PlatformKeys;
-  /** Stops every instance of a service (disruptive tests only). */
+  /** Stops every instance of a service gracefully: it deregisters (disruptive tests only). */
   stopService(name: ServiceName): Promise<void>;
+  /**
+   * SIGKILLs every instance of a service: a crash, so its registrations stay until their
+   * lease lapses and callers meet a dead instance (disruptive tests only).
+   */
+  killService(name: ServiceName): Promise<void>;
+  /** The log lines every instance of a service has written so far (pino JSON, one per line). */
+  logLines(name: ServiceName): Promise<string[]>;
   /** Starts a stopped service again and waits until it is ready. */
   startService(name: ServiceName): Promise<void>;
   /** Records a line in the test's report (what it saw, e.g. a latency). */
@@ -135,6 +144,12 @@ async function withRetryAfter(
   }
 }
 
+async function instancesOf(paths: HomePaths, name: ServiceName): Promise<InstanceState[]> {
+  const state = await readState(paths.state);
+  if (state === undefined || state === 'corrupt') throw new Error(`no readable ${paths.state}`);
+  return state.instances.filter((i) => i.service === name);
+}
+
 export function createContext(deps: ContextDeps): E2eContext {
   const { gateway, from, signal } = deps;
   const call = (method: HttpMethod, urlPath: string, opts: HttpOptions = {}) =>
@@ -206,6 +221,16 @@ export function createContext(deps: ContextDeps): E2eContext {
     },
     async stopService(name) {
       await stopService(deps.paths, name);
+    },
+    async killService(name) {
+      for (const i of await instancesOf(deps.paths, name)) {
+        if (i.pid !== null && isAlive(i.pid)) process.kill(i.pid, 'SIGKILL');
+      }
+    },
+    async logLines(name) {
+      const files = (await instancesOf(deps.paths, name)).map((i) => i.log);
+      const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')));
+      return texts.flatMap((text) => text.split('\n').filter((l) => l.length > 0));
     },
     async startService(name) {
       await startService(deps.paths, name, process.env);

@@ -193,22 +193,25 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
     );
   };
   const indexOf = new Map(opts.suite.map((e, i) => [e.id, i]));
+  const budget = (t: E2eTest) => Math.max(t.timeoutMs ?? 0, timeoutMs);
   const address = (t: E2eTest) => clientAddress(runOctet, indexOf.get(t.id) ?? 0);
 
-  // Tests that leave the platform whole run side by side; those that stop a service run alone.
-  const shared = runnable.filter((t) => !t.disruptive);
-  const alone = runnable.filter((t) => t.disruptive);
+  // Tests that leave the platform whole run side by side; those that stop a service, or watch
+  // one request's path, run alone.
+  const runsAlone = (t: E2eTest) => t.disruptive === true || t.alone === true;
+  const shared = runnable.filter((t) => !runsAlone(t));
+  const alone = runnable.filter(runsAlone);
   let next = 0;
   const worker = async () => {
     while (next < shared.length && !signal.aborted) {
       const t = shared[next++]!;
-      record(await runOne(t, deps, address(t), timeoutMs, signal));
+      record(await runOne(t, deps, address(t), budget(t), signal));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, shared.length) }, worker));
   for (const t of alone) {
     if (signal.aborted) break;
-    record(await runOne(t, deps, address(t), timeoutMs, signal));
+    record(await runOne(t, deps, address(t), budget(t), signal));
   }
   await closeAgents();
 

@@ -34,6 +34,13 @@ export interface E2eTest {
    * run concurrently with other tests.
    */
   readonly disruptive?: boolean;
+  /**
+   * Must not share the platform with other tests while it runs (what it observes, e.g. one
+   * request's hops in the logs, would mix with theirs): runs alone, after the others.
+   */
+  readonly alone?: boolean;
+  /** Its own budget in ms, when it must outlast the platform's own waits (leases, breakers). */
+  readonly timeoutMs?: number;
   readonly run: (t: E2eContext) => Promise<void>;
 }
 

@@ -8,7 +8,7 @@ import {
   type AuditEntry,
   type AuditRecord,
 } from './audit-chain.js';
-import { sha256Hex } from './canonical-json.js';
+import { sha256Hex } from '../../platform/canonical-json.js';
 
 function chain(entries: readonly AuditEntry[]): AuditRecord[] {
   const records: AuditRecord[] = [];

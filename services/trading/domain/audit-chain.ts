@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex, type JsonValue } from './canonical-json.js';
+import { canonicalJson, sha256Hex, type JsonValue } from '../../platform/canonical-json.js';
 
 /** prev_hash of the first record of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
