@@ -9,6 +9,7 @@ describe('error registries used by the user service', () => {
       userErrors,
       [
         ['ALP_USER_NOT_FOUND', 404],
+        ['ALP_USER_TIMEZONE_UNKNOWN', 400],
         ['ALP_USER_KYC_TRANSITION_INVALID', 409],
       ],
     ],

@@ -176,6 +176,26 @@ describe.skipIf(!ADMIN_DATABASE_URL)('user service (real PostgreSQL)', () => {
       expect(cleared.json()).toMatchObject({ displayName: 'Ada', timezone: null });
     });
 
+    test('PATCH /me with a time zone the runtime does not know → 400 ALP_USER_TIMEZONE_UNKNOWN', async () => {
+      const res = await app.inject({
+        method: 'PATCH',
+        url: '/api/v1/users/me',
+        headers: bearer(trader),
+        payload: { displayName: 'Tz', timezone: 'Not/AZone' },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'ALP_USER_TIMEZONE_UNKNOWN' });
+      const me = await app.inject({ url: '/api/v1/users/me', headers: bearer(trader) });
+      expect(me.json().displayName).not.toBe('Tz');
+      const alias = await app.inject({
+        method: 'PATCH',
+        url: '/api/v1/users/me',
+        headers: bearer(trader),
+        payload: { timezone: 'US/Eastern' },
+      });
+      expect(alias.statusCode).toBe(200);
+    });
+
     test.each([
       ['roles', { roles: ['admin'] }],
       ['kycStatus', { kycStatus: 'approved' }],
@@ -184,6 +204,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('user service (real PostgreSQL)', () => {
       ['an allowed field next to roles', { displayName: 'Eve', roles: ['admin'] }],
       ['an empty body', {}],
       ['a bad country', { country: 'gb' }],
+      ['a display name of spaces only', { displayName: '   ' }],
     ])('PATCH /me with %s → 400 and nothing changes', async (_n, payload) => {
       const res = await app.inject({
         method: 'PATCH',

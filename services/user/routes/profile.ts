@@ -8,12 +8,25 @@ const nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 /** Only these fields: roles, kycStatus, id, email ... are refused with 400 (mass assignment). */
 const patchBody = Type.Object(
   {
-    displayName: Type.Optional(nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+    // At least one visible character: a name of spaces is no name.
+    displayName: Type.Optional(
+      nullable(Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' })),
+    ),
     country: Type.Optional(nullable(Type.String({ pattern: '^[A-Z]{2}$' }))),
     timezone: Type.Optional(nullable(Type.String({ minLength: 1, maxLength: 64 }))),
   },
   { additionalProperties: false, minProperties: 1 },
 );
+/** Whether the runtime knows `tz` as an IANA time zone (aliases such as US/Eastern included). */
+function knownTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const idParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const listQuery = Type.Object(
   {
@@ -37,6 +50,10 @@ export const profileRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/users/me',
     { ...authenticated, schema: { body: patchBody } },
     async (request) => {
+      const { timezone } = request.body;
+      if (typeof timezone === 'string' && !knownTimeZone(timezone)) {
+        throw new userErrors.ALP_USER_TIMEZONE_UNKNOWN(timezone);
+      }
       const profile = await patchProfile(app.pg, request.user!.id, request.body);
       if (!profile) throw new userErrors.ALP_USER_NOT_FOUND();
       return profile;
