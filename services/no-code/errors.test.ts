@@ -19,5 +19,23 @@ test('the workflow error registry is honest: ids equal keys, statuses and messag
       status: 422,
       message: 'workflow is valid but cannot be compiled into a strategy: x',
     },
+    {
+      key: 'ALP_WORKFLOW_NOT_FOUND',
+      code: 'ALP_WORKFLOW_NOT_FOUND',
+      status: 404,
+      message: 'no such workflow x',
+    },
+    {
+      key: 'ALP_WORKFLOW_TEMPLATE_NOT_FOUND',
+      code: 'ALP_WORKFLOW_TEMPLATE_NOT_FOUND',
+      status: 404,
+      message: 'no workflow template x',
+    },
+    {
+      key: 'ALP_WORKFLOW_TEMPLATE_PARAMETERS_INVALID',
+      code: 'ALP_WORKFLOW_TEMPLATE_PARAMETERS_INVALID',
+      status: 400,
+      message: 'template parameters are invalid: x',
+    },
   ]);
 });

@@ -39,12 +39,12 @@ describe.skipIf(!ADMIN_DATABASE_URL)('no-code routes (real PostgreSQL)', () => {
   const post = (url: string, payload: unknown) =>
     app.inject({ method: 'POST', url, payload: payload as object });
 
-  test('GET / lists compile as implemented and templates as pending', async () => {
+  test('GET / lists compile, templates and storage as implemented, editing as pending', async () => {
     const res = await app.inject({ url: '/' });
     expect(res.statusCode).toBe(200);
     const body = res.json<{ implemented: string[]; pending: string[] }>();
-    expect(body.implemented).toHaveLength(4);
-    expect(body.pending).toContain('templates');
+    expect(body.implemented).toHaveLength(6);
+    expect(body.pending).toContain('listing, editing and deleting stored workflows');
   });
 
   test('GET /api/v1/workflows/components lists the catalog with typed ports', async () => {
@@ -186,6 +186,64 @@ describe.skipIf(!ADMIN_DATABASE_URL)('no-code routes (real PostgreSQL)', () => {
       ],
       expectedShape:
         'market-data -> two SMAs; crosses-above(a: fast SMA, b: slow SMA) -> buy; crosses-below(a: fast SMA, b: slow SMA) -> sell; optionally one max-position',
+    });
+  });
+  test('GET /api/v1/workflows/templates lists the sma-crossover template and its parameters', async () => {
+    const res = await app.inject({ url: '/api/v1/workflows/templates' });
+    expect(res.statusCode).toBe(200);
+    const { templates } = res.json<{ templates: { id: string; parameters: unknown }[] }>();
+    expect(templates.map((t) => t.id)).toEqual(['sma-crossover']);
+    expect(templates[0]!.parameters).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      required: ['symbol', 'timeframe', 'fast', 'slow'],
+      properties: { fast: { minimum: 1, maximum: 500 }, timeframe: { default: '1d' } },
+    });
+  });
+
+  test('POST /templates/sma-crossover/instantiate builds a workflow that compiles to the parameters', async () => {
+    const res = await post('/api/v1/workflows/templates/sma-crossover/instantiate', {
+      parameters: { symbol: 'AAPL', fast: 10, slow: 30, maxPosition: '100.0' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ template: 'sma-crossover', workflow: smaCrossoverExample() });
+    const bare = await post('/api/v1/workflows/templates/sma-crossover/instantiate', {
+      parameters: { symbol: 'ETH-USD', timeframe: '4h', fast: 3, slow: 7 },
+    });
+    const { workflow } = bare.json<{ workflow: { nodes: { id: string }[] } }>();
+    expect(workflow.nodes.map((n) => n.id)).not.toContain('cap');
+    const compiled = await post('/api/v1/workflows/compile', workflow);
+    expect(compiled.json()).toEqual({
+      type: 'sma-crossover',
+      parameters: { symbol: 'ETH-USD', timeframe: '4h', fast: 3, slow: 7 },
+    });
+  });
+
+  test('instantiate refuses bad parameters with every problem, and unknown templates', async () => {
+    const res = await post('/api/v1/workflows/templates/sma-crossover/instantiate', {
+      parameters: { symbol: 'aapl', fast: 0, slow: 30, extra: 1 },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'ALP_WORKFLOW_TEMPLATE_PARAMETERS_INVALID',
+      problems: expect.arrayContaining([
+        { path: '/symbol', message: expect.stringContaining('upper-case symbol') },
+        { path: '/fast', message: expect.any(String) },
+        { path: '/extra', message: expect.any(String) },
+      ]),
+    });
+    const order = await post('/api/v1/workflows/templates/sma-crossover/instantiate', {
+      parameters: { symbol: 'AAPL', fast: 30, slow: 30 },
+    });
+    expect(order.json()).toMatchObject({
+      code: 'ALP_WORKFLOW_TEMPLATE_PARAMETERS_INVALID',
+      problems: [{ path: '/fast', message: 'Expected fast (30) to be less than slow (30)' }],
+    });
+    const unknown = await post('/api/v1/workflows/templates/macd/instantiate', { parameters: {} });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({
+      code: 'ALP_WORKFLOW_TEMPLATE_NOT_FOUND',
+      knownTemplates: ['sma-crossover'],
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createService, type BuildOptions, type ServiceDefinition } from '../platform/index.js';
 import { configSchema, type Config } from './config.js';
+import { strategiesRoutes } from './routes/strategies.js';
 import { strategyTypesRoute } from './routes/strategy-types.js';
 import { validateStrategyRoute } from './routes/validate-strategy.js';
 
@@ -12,18 +13,20 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       'platform kit: health, metrics, problem+json errors',
       'GET /api/v1/strategies/types: strategy types (sma-crossover, momentum, dca) with their parameter JSON Schemas',
       'POST /api/v1/strategies/validate: parameter validation listing every problem, normalised parameters',
+      "POST /api/v1/strategies, GET /api/v1/strategies/:id: the caller's strategies, stored normalised as drafts (authenticated; another user's is 404)",
+      'POST /api/v1/strategies/:id/activate: draft to active, idempotent (the status only: nothing trades yet)',
     ],
     pending: [
-      'storing strategy definitions',
-      'activation',
+      'listing, editing and deactivating strategies',
       'backtests over simulated candles',
-      'live signals placing orders through trading',
-      'authentication of its routes',
+      'live signals placing orders through trading (an active strategy does not trade yet)',
+      'authentication of the types and validate routes',
     ],
   },
   routes: async (app) => {
     await app.register(strategyTypesRoute);
     await app.register(validateStrategyRoute);
+    await app.register(strategiesRoutes);
   },
 };
 

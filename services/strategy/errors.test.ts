@@ -20,5 +20,11 @@ test('the strategy error registry is honest: ids equal keys, statuses and messag
       status: 400,
       message: 'parameters of a are invalid: b',
     },
+    {
+      key: 'ALP_STRATEGY_NOT_FOUND',
+      code: 'ALP_STRATEGY_NOT_FOUND',
+      status: 404,
+      message: 'no such strategy a b',
+    },
   ]);
 });

@@ -7,4 +7,6 @@ export const strategyErrors = defineErrors({
     status: 400,
     message: 'parameters of %s are invalid: %s',
   },
+  // Also the answer for another user's strategy: 404, never 403, so ids cannot be probed.
+  ALP_STRATEGY_NOT_FOUND: { status: 404, message: 'no such strategy' },
 });

@@ -45,13 +45,14 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
         'platform kit: health, metrics, problem+json errors',
         'GET /api/v1/strategies/types: strategy types (sma-crossover, momentum, dca) with their parameter JSON Schemas',
         'POST /api/v1/strategies/validate: parameter validation listing every problem, normalised parameters',
+        "POST /api/v1/strategies, GET /api/v1/strategies/:id: the caller's strategies, stored normalised as drafts (authenticated; another user's is 404)",
+        'POST /api/v1/strategies/:id/activate: draft to active, idempotent (the status only: nothing trades yet)',
       ],
       pending: [
-        'storing strategy definitions',
-        'activation',
+        'listing, editing and deactivating strategies',
         'backtests over simulated candles',
-        'live signals placing orders through trading',
-        'authentication of its routes',
+        'live signals placing orders through trading (an active strategy does not trade yet)',
+        'authentication of the types and validate routes',
       ],
     });
   });

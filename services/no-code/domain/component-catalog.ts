@@ -3,16 +3,16 @@ import type { Component, InputPort } from './component.js';
 
 // Same syntax and ranges as the strategy service's parameters, so that whatever validates
 // here compiles into a definition the strategy service accepts.
-const MarketSymbol = Type.String({
+export const MarketSymbol = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9.-]{0,19}$',
   errorMessage: 'Expected an upper-case symbol of 1-20 characters (A-Z, 0-9, ".", "-")',
 });
-const Timeframe = Type.Union(
+export const Timeframe = Type.Union(
   ['1m', '5m', '15m', '1h', '4h', '1d'].map((t) => Type.Literal(t)),
   { default: '1d' },
 );
-const Period = (minimum: number) => Type.Integer({ minimum, maximum: 500 });
-const Quantity = Type.String({
+export const Period = (minimum: number) => Type.Integer({ minimum, maximum: 500 });
+export const Quantity = Type.String({
   pattern: '^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,8})?$',
   errorMessage:
     'Expected a decimal string such as "12.5" (plain digits, at most 8 fractional digits)',

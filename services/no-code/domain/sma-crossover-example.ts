@@ -1,20 +1,29 @@
 import type { Workflow } from './workflow.js';
 
-/**
- * A complete SMA-crossover workflow (10/30 on AAPL daily, capped at 100 shares): the
- * canonical example the tests build variations of, and the seed of a future template.
- */
-export function smaCrossoverExample(): Workflow {
+/** What the SMA-crossover drawing is made of (the template's parameters). */
+export interface SmaCrossoverSettings {
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly fast: number;
+  readonly slow: number;
+  /** Decimal string; no max-position node when absent. */
+  readonly maxPosition?: string;
+}
+
+/** The SMA-crossover workflow: market data, a fast and a slow SMA, crossings to buy and sell. */
+export function smaCrossoverWorkflow(s: SmaCrossoverSettings): Workflow {
   return {
     nodes: [
-      { id: 'md', component: 'market-data', config: { symbol: 'AAPL', timeframe: '1d' } },
-      { id: 'fast', component: 'sma', config: { period: 10 } },
-      { id: 'slow', component: 'sma', config: { period: 30 } },
+      { id: 'md', component: 'market-data', config: { symbol: s.symbol, timeframe: s.timeframe } },
+      { id: 'fast', component: 'sma', config: { period: s.fast } },
+      { id: 'slow', component: 'sma', config: { period: s.slow } },
       { id: 'up', component: 'crosses-above' },
       { id: 'down', component: 'crosses-below' },
       { id: 'buy', component: 'buy' },
       { id: 'sell', component: 'sell' },
-      { id: 'cap', component: 'max-position', config: { quantity: '100.0' } },
+      ...(s.maxPosition !== undefined
+        ? [{ id: 'cap', component: 'max-position', config: { quantity: s.maxPosition } }]
+        : []),
     ],
     edges: [
       { from: { node: 'md', port: 'close' }, to: { node: 'fast', port: 'source' } },
@@ -27,4 +36,18 @@ export function smaCrossoverExample(): Workflow {
       { from: { node: 'down', port: 'signal' }, to: { node: 'sell', port: 'trigger' } },
     ],
   };
+}
+
+/**
+ * A complete SMA-crossover workflow (10/30 on AAPL daily, capped at 100 shares): the
+ * canonical example the tests build variations of.
+ */
+export function smaCrossoverExample(): Workflow {
+  return smaCrossoverWorkflow({
+    symbol: 'AAPL',
+    timeframe: '1d',
+    fast: 10,
+    slow: 30,
+    maxPosition: '100.0',
+  });
 }

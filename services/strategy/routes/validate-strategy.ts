@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { withExtras } from '../../platform/index.js';
-import { STRATEGY_TYPE_IDS } from '../domain/strategy-types.js';
 import { validateStrategy } from '../domain/validate-strategy.js';
-import { strategyErrors } from '../errors.js';
+import { invalidDefinition } from './invalid-definition.js';
 
 // Only the envelope is checked here; the parameters are checked by the domain so that
 // every problem is listed with a precise message, not only Ajv's first.
@@ -21,15 +19,7 @@ export const validateStrategyRoute: FastifyPluginAsync = async (app) => {
       const { type, parameters } = request.body;
       const result = validateStrategy(type, parameters);
       if (result.valid) return { valid: true, normalised: result.normalised };
-      if ('unknownType' in result) {
-        throw withExtras(new strategyErrors.ALP_STRATEGY_TYPE_UNKNOWN(JSON.stringify(type)), {
-          knownTypes: STRATEGY_TYPE_IDS,
-        });
-      }
-      const summary = result.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-      throw withExtras(new strategyErrors.ALP_STRATEGY_PARAMETERS_INVALID(type, summary), {
-        problems: result.problems,
-      });
+      throw invalidDefinition(type, result);
     },
   );
 };
