@@ -24,7 +24,6 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       'templates other than sma-crossover',
       'compiling shapes other than sma-crossover (EMA, RSI and greater-than validate but do not compile)',
       'handing compiled definitions to the strategy service (compile checks them locally with the same ranges)',
-      'authentication of the components, validate, compile and template routes',
     ],
   },
   routes: async (app) => {

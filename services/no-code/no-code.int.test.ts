@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -5,10 +6,17 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/database.js';
+import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
 import { parseConfig } from '../platform/index.js';
 import { build } from './app.js';
 import { configSchema } from './config.js';
 import { smaCrossoverExample } from './domain/sma-crossover-example.js';
+
+const id = createTestIdentity();
+// Same issuer, audience and kid as `id`, but its own key pair: its tokens must not verify.
+const intruder = createTestIdentity({ kid: id.kid });
+const alice = { id: randomUUID(), roles: ['trader'] };
+const bearer = (token = id.accessToken(alice)) => ({ authorization: `Bearer ${token}` });
 
 // build() applies the service's migrations, so even routes that do not touch the database
 // need one: each run gets its own, dropped afterwards.
@@ -23,12 +31,12 @@ describe.skipIf(!ADMIN_DATABASE_URL)('no-code routes (real PostgreSQL)', () => {
       LOG_LEVEL: 'silent',
       DATABASE_URL: db.url,
       AUTH_URL: 'http://127.0.0.1:1',
-      JWT_ISSUER: 'http://127.0.0.1:1',
-      JWT_AUDIENCE: 'alphintra',
+      JWT_ISSUER: TEST_ISSUER,
+      JWT_AUDIENCE: TEST_AUDIENCE,
       SERVICE_CREDENTIAL: 'c'.repeat(43),
       STRATEGY_URL: 'http://127.0.0.1:1',
     });
-    app = await build(config, { logger: false });
+    app = await build(config, { logger: false, keys: id.keys });
     await app.ready();
   });
   afterAll(async () => {
@@ -37,7 +45,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('no-code routes (real PostgreSQL)', () => {
   });
 
   const post = (url: string, payload: unknown) =>
-    app.inject({ method: 'POST', url, payload: payload as object });
+    app.inject({ method: 'POST', url, headers: bearer(), payload: payload as object });
 
   test('GET / lists compile, templates and storage as implemented, editing as pending', async () => {
     const res = await app.inject({ url: '/' });
@@ -45,10 +53,40 @@ describe.skipIf(!ADMIN_DATABASE_URL)('no-code routes (real PostgreSQL)', () => {
     const body = res.json<{ implemented: string[]; pending: string[] }>();
     expect(body.implemented).toHaveLength(6);
     expect(body.pending).toContain('listing, editing and deleting stored workflows');
+    expect(body.pending.filter((p) => /auth/i.test(p))).toEqual([]);
+  });
+
+  test('the components, validate, compile and template routes need a valid access token', async () => {
+    const routes = [
+      { method: 'GET', url: '/api/v1/workflows/components' },
+      { method: 'POST', url: '/api/v1/workflows/validate', payload: smaCrossoverExample() },
+      { method: 'POST', url: '/api/v1/workflows/compile', payload: smaCrossoverExample() },
+      { method: 'GET', url: '/api/v1/workflows/templates' },
+      {
+        method: 'POST',
+        url: '/api/v1/workflows/templates/sma-crossover/instantiate',
+        payload: { parameters: { symbol: 'AAPL', fast: 10, slow: 30 } },
+      },
+    ] as const;
+    for (const route of routes) {
+      const res = await app.inject(route);
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(res.json(), `${route.method} ${route.url}`).toMatchObject({
+        code: 'ALP_AUTH_TOKEN_MISSING',
+      });
+    }
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/api/v1/workflows/compile',
+      headers: bearer(intruder.accessToken(alice)),
+      payload: smaCrossoverExample(),
+    });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json()).toMatchObject({ code: 'ALP_AUTH_TOKEN_INVALID' });
   });
 
   test('GET /api/v1/workflows/components lists the catalog with typed ports', async () => {
-    const res = await app.inject({ url: '/api/v1/workflows/components' });
+    const res = await app.inject({ url: '/api/v1/workflows/components', headers: bearer() });
     expect(res.statusCode).toBe(200);
     const { components } = res.json<{ components: { id: string; category: string }[] }>();
     expect(components.map((c) => `${c.category}:${c.id}`)).toEqual([
@@ -189,7 +227,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('no-code routes (real PostgreSQL)', () => {
     });
   });
   test('GET /api/v1/workflows/templates lists the sma-crossover template and its parameters', async () => {
-    const res = await app.inject({ url: '/api/v1/workflows/templates' });
+    const res = await app.inject({ url: '/api/v1/workflows/templates', headers: bearer() });
     expect(res.statusCode).toBe(200);
     const { templates } = res.json<{ templates: { id: string; parameters: unknown }[] }>();
     expect(templates.map((t) => t.id)).toEqual(['sma-crossover']);

@@ -13,7 +13,6 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       'inbox table (migration 001), not yet written or read by any route',
     ],
     pending: [
-      'authentication: the webhook check is public until the auth plugin is wired in',
       'consuming platform events into the inbox',
       'inbox routes (list, mark read)',
       'live stream (SSE or WebSocket)',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -5,9 +6,16 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/database.js';
+import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
 import { parseConfig } from '../platform/index.js';
 import { build } from './app.js';
 import { configSchema } from './config.js';
+
+const id = createTestIdentity();
+// Same issuer, audience and kid as `id`, but its own key pair: its tokens must not verify.
+const intruder = createTestIdentity({ kid: id.kid });
+const alice = { id: randomUUID(), roles: ['trader'] };
+const bearer = (token = id.accessToken(alice)) => ({ authorization: `Bearer ${token}` });
 
 describe.skipIf(!ADMIN_DATABASE_URL)('notification service (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -20,11 +28,11 @@ describe.skipIf(!ADMIN_DATABASE_URL)('notification service (real PostgreSQL)', (
       LOG_LEVEL: 'silent',
       DATABASE_URL: db.url,
       AUTH_URL: 'http://127.0.0.1:1',
-      JWT_ISSUER: 'http://127.0.0.1:1',
-      JWT_AUDIENCE: 'alphintra',
+      JWT_ISSUER: TEST_ISSUER,
+      JWT_AUDIENCE: TEST_AUDIENCE,
       SERVICE_CREDENTIAL: 'c'.repeat(43),
     });
-    app = await build(config, { logger: false });
+    app = await build(config, { logger: false, keys: id.keys });
     await app.ready();
   });
   afterAll(async () => {
@@ -36,14 +44,31 @@ describe.skipIf(!ADMIN_DATABASE_URL)('notification service (real PostgreSQL)', (
     app.inject({
       method: 'POST',
       url: '/api/v1/notifications/webhooks/check',
+      headers: bearer(),
       payload: { url },
     });
 
-  test('GET / says the webhook check is public for now', async () => {
+  test('GET / no longer lists authentication as pending', async () => {
     const res = await app.inject({ url: '/' });
-    expect(res.json<{ pending: string[] }>().pending[0]).toBe(
-      'authentication: the webhook check is public until the auth plugin is wired in',
-    );
+    const { pending } = res.json<{ pending: string[] }>();
+    expect(pending[0]).toBe('consuming platform events into the inbox');
+    expect(pending.filter((p) => /auth|public/i.test(p))).toEqual([]);
+  });
+
+  test('the webhook check needs a valid access token', async () => {
+    const url = '/api/v1/notifications/webhooks/check';
+    const payload = { url: 'https://93.184.215.14/hooks/alphintra' };
+    const missing = await app.inject({ method: 'POST', url, payload });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json()).toMatchObject({ code: 'ALP_AUTH_TOKEN_MISSING' });
+    const forged = await app.inject({
+      method: 'POST',
+      url,
+      headers: bearer(intruder.accessToken(alice)),
+      payload,
+    });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json()).toMatchObject({ code: 'ALP_AUTH_TOKEN_INVALID' });
   });
 
   test('a public IP literal is allowed (no DNS needed)', async () => {
@@ -85,6 +110,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('notification service (real PostgreSQL)', (
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/notifications/webhooks/check',
+      headers: bearer(),
       payload: { target: 'https://93.184.215.14/' },
     });
     expect(res.statusCode).toBe(400);

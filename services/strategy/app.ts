@@ -20,7 +20,6 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       'listing, editing and deactivating strategies',
       'backtests over simulated candles',
       'live signals placing orders through trading (an active strategy does not trade yet)',
-      'authentication of the types and validate routes',
     ],
   },
   routes: async (app) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -5,9 +6,16 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/database.js';
+import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
 import { parseConfig } from '../platform/index.js';
 import { build } from './app.js';
 import { configSchema } from './config.js';
+
+const id = createTestIdentity();
+// Same issuer, audience and kid as `id`, but its own key pair: its tokens must not verify.
+const intruder = createTestIdentity({ kid: id.kid });
+const alice = { id: randomUUID(), roles: ['trader'] };
+const bearer = (token = id.accessToken(alice)) => ({ authorization: `Bearer ${token}` });
 
 // build() applies the service's migrations, so even routes that do not touch the database
 // need one: each run gets its own, dropped afterwards.
@@ -22,13 +30,13 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
       LOG_LEVEL: 'silent',
       DATABASE_URL: db.url,
       AUTH_URL: 'http://127.0.0.1:1',
-      JWT_ISSUER: 'http://127.0.0.1:1',
-      JWT_AUDIENCE: 'alphintra',
+      JWT_ISSUER: TEST_ISSUER,
+      JWT_AUDIENCE: TEST_AUDIENCE,
       SERVICE_CREDENTIAL: 'c'.repeat(43),
       TRADING_URL: 'http://127.0.0.1:1',
       BROKER_URL: 'http://127.0.0.1:1',
     });
-    app = await build(config, { logger: false });
+    app = await build(config, { logger: false, keys: id.keys });
     await app.ready();
   });
   afterAll(async () => {
@@ -52,13 +60,38 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
         'listing, editing and deactivating strategies',
         'backtests over simulated candles',
         'live signals placing orders through trading (an active strategy does not trade yet)',
-        'authentication of the types and validate routes',
       ],
     });
+    const { pending } = res.json<{ pending: string[] }>();
+    expect(pending.filter((p) => /auth/i.test(p))).toEqual([]);
+  });
+
+  test('the types and validate routes need a valid access token', async () => {
+    const routes = [
+      { method: 'GET', url: '/api/v1/strategies/types' },
+      {
+        method: 'POST',
+        url: '/api/v1/strategies/validate',
+        payload: { type: 'dca', parameters: { symbol: 'ETH-USD', amount: '100', interval: '1w' } },
+      },
+    ] as const;
+    for (const route of routes) {
+      const res = await app.inject(route);
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(res.json(), `${route.method} ${route.url}`).toMatchObject({
+        code: 'ALP_AUTH_TOKEN_MISSING',
+      });
+    }
+    const forged = await app.inject({
+      url: '/api/v1/strategies/types',
+      headers: bearer(intruder.accessToken(alice)),
+    });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json()).toMatchObject({ code: 'ALP_AUTH_TOKEN_INVALID' });
   });
 
   test('GET /api/v1/strategies/types returns the three types with JSON Schemas', async () => {
-    const res = await app.inject({ url: '/api/v1/strategies/types' });
+    const res = await app.inject({ url: '/api/v1/strategies/types', headers: bearer() });
     expect(res.statusCode).toBe(200);
     const { types } = res.json<{
       types: { id: string; title: string; parameters: Record<string, unknown> }[];
@@ -88,6 +121,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/strategies/validate',
+      headers: bearer(),
       payload: {
         type: 'momentum',
         parameters: { symbol: 'BTC-USD', lookback: 20, threshold: '0.050' },
@@ -107,7 +141,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/strategies/validate',
-      headers: { 'x-request-id': 'req-strategy-1' },
+      headers: { ...bearer(), 'x-request-id': 'req-strategy-1' },
       payload: { type: 'sma-crossover', parameters: { symbol: 'AAPL', fast: 50, slow: 20, x: 1 } },
     });
     expect(res.statusCode).toBe(400);
@@ -132,6 +166,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/strategies/validate',
+      headers: bearer(),
       payload: { type: 'martingale', parameters: {} },
     });
     expect(res.statusCode).toBe(400);
@@ -152,6 +187,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/strategies/validate',
+      headers: bearer(),
       payload: c.payload,
     });
     expect(res.statusCode).toBe(400);

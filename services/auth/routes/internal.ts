@@ -63,7 +63,7 @@ export const internalRoutes: FastifyPluginAsync<{ deps: AuthDeps; config: Config
     '/internal/users/:id/roles',
     {
       schema: { params: idParams, body: rolesBody },
-      preHandler: app.authenticateService(['user']),
+      preValidation: app.authenticateService(['user']),
     },
     async (request) => {
       const user = await setRoles(app.pg, request.params.id, request.body.roles);

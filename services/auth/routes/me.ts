@@ -4,7 +4,7 @@ import { findById } from '../users.js';
 
 /** `GET /api/v1/auth/me`: the identity behind the access token (roles as stored now). */
 export const meRoute: FastifyPluginAsync = async (app) => {
-  app.get('/api/v1/auth/me', { preHandler: app.authenticate }, async (request) => {
+  app.get('/api/v1/auth/me', { preValidation: app.authenticate }, async (request) => {
     const user = await findById(app.pg, request.user!.id);
     if (!user) throw new authRouteErrors.ALP_AUTH_USER_NOT_FOUND();
     return {

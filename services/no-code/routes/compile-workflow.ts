@@ -12,7 +12,7 @@ import { invalidWorkflow } from './invalid-workflow.js';
 export const compileWorkflowRoute: FastifyPluginAsync = async (app) => {
   app.post<{ Body: Workflow }>(
     '/api/v1/workflows/compile',
-    { schema: { body: WorkflowSchema } },
+    { preValidation: app.authenticate, schema: { body: WorkflowSchema } },
     async (request) => {
       const result = compileWorkflow(request.body);
       if (result.ok) return result.strategy;

@@ -15,7 +15,7 @@ const idParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) 
  * parameters (a workflow the client may edit, validate and compile; nothing is stored).
  */
 export const templatesRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/api/v1/workflows/templates', async () => ({
+  app.get('/api/v1/workflows/templates', { preValidation: app.authenticate }, async () => ({
     templates: TEMPLATES.map(({ id, title, description, parameters }) => ({
       id,
       title,
@@ -26,7 +26,7 @@ export const templatesRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: Static<typeof idParams>; Body: Static<typeof body> }>(
     '/api/v1/workflows/templates/:id/instantiate',
-    { schema: { params: idParams, body } },
+    { preValidation: app.authenticate, schema: { params: idParams, body } },
     async (request) => {
       const template = TEMPLATES.find((t) => t.id === request.params.id);
       if (!template) {

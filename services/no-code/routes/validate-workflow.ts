@@ -7,7 +7,7 @@ import { invalidWorkflow } from './invalid-workflow.js';
 export const validateWorkflowRoute: FastifyPluginAsync = async (app) => {
   app.post<{ Body: Workflow }>(
     '/api/v1/workflows/validate',
-    { schema: { body: WorkflowSchema } },
+    { preValidation: app.authenticate, schema: { body: WorkflowSchema } },
     async (request) => {
       const result = validateWorkflow(request.body);
       if (!result.valid) throw invalidWorkflow(result.findings);

@@ -19,7 +19,7 @@ const idParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
  * Another user's workflow is 404, whether or not it exists.
  */
 export const workflowsRoutes: FastifyPluginAsync = async (app) => {
-  const authenticated = { preHandler: app.authenticate };
+  const authenticated = { preValidation: app.authenticate };
 
   app.post<{ Body: Static<typeof createBody> }>(
     '/api/v1/workflows',

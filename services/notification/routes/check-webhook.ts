@@ -16,7 +16,7 @@ const body = Type.Object(
 export const checkWebhookRoute: FastifyPluginAsync<TargetCheckOptions> = async (app, opts) => {
   app.post<{ Body: { url: string } }>(
     '/api/v1/notifications/webhooks/check',
-    { schema: { body } },
+    { preValidation: app.authenticate, schema: { body } },
     async (request) => {
       const result = await checkWebhookTarget(request.body.url, opts);
       if (result.allowed) return { allowed: true };

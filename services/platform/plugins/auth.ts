@@ -28,12 +28,16 @@ export const accessErrors = defineErrors({
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler: a valid `Authorization: Bearer <access token>` sets `request.user`, else 401. */
+    /**
+     * Route hook: a valid `Authorization: Bearer <access token>` sets `request.user`, else 401.
+     * Routes run it as preValidation, before the body is validated: a caller without a token
+     * learns nothing about what the route accepts.
+     */
     authenticate: preHandlerHookHandler;
-    /** preHandler (after `authenticate`): 403 ALP_AUTH_FORBIDDEN unless the user holds one of `roles`. */
+    /** Route hook (after `authenticate`): 403 ALP_AUTH_FORBIDDEN unless the user holds one of `roles`. */
     requireRole(...roles: Role[]): preHandlerAsyncHookHandler;
     /**
-     * preHandler for `/internal/*` routes: only a service token addressed to this service
+     * Route hook for `/internal/*` routes: only a service token addressed to this service
      * (aud = its name), from one of `allowedCallers` when given; sets `request.caller`.
      * User access tokens are refused (401).
      */

@@ -23,7 +23,7 @@ const idParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
  * strategy is 404, whether or not it exists.
  */
 export const strategiesRoutes: FastifyPluginAsync = async (app) => {
-  const authenticated = { preHandler: app.authenticate };
+  const authenticated = { preValidation: app.authenticate };
 
   app.post<{ Body: Static<typeof createBody> }>(
     '/api/v1/strategies',

@@ -14,7 +14,7 @@ const body = Type.Object(
 export const validateStrategyRoute: FastifyPluginAsync = async (app) => {
   app.post<{ Body: { type: string; parameters: unknown } }>(
     '/api/v1/strategies/validate',
-    { schema: { body } },
+    { preValidation: app.authenticate, schema: { body } },
     async (request) => {
       const { type, parameters } = request.body;
       const result = validateStrategy(type, parameters);

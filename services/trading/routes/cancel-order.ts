@@ -12,7 +12,7 @@ export const cancelOrderRoute: FastifyPluginAsync<{ settings: FlowSettings }> = 
 ) => {
   app.post<{ Params: { id: string } }>(
     '/api/v1/orders/:id/cancel',
-    { preHandler: app.authenticate },
+    { preValidation: app.authenticate },
     async (request) => {
       const row = await findOwnOrder(app.pg, userIdOf(request), request.params.id);
       if (!row) throw new tradingErrors.ALP_ORDERS_NOT_FOUND();

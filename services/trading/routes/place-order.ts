@@ -10,7 +10,7 @@ export const placeOrderRoute: FastifyPluginAsync<{ settings: FlowSettings }> = a
   app,
   { settings },
 ) => {
-  app.post('/api/v1/orders', { preHandler: app.authenticate }, async (request, reply) => {
+  app.post('/api/v1/orders', { preValidation: app.authenticate }, async (request, reply) => {
     const raw = request.headers['idempotency-key'];
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (key === undefined || key === '') {

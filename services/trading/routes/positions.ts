@@ -4,7 +4,7 @@ import { userIdOf } from './call-context.js';
 
 /** GET /api/v1/positions: the user's positions from fills (average-cost method). */
 export const positionsRoute: FastifyPluginAsync = async (app) => {
-  app.get('/api/v1/positions', { preHandler: app.authenticate }, async (request) => ({
+  app.get('/api/v1/positions', { preValidation: app.authenticate }, async (request) => ({
     items: await listPositions(app.pg, userIdOf(request)),
   }));
 };

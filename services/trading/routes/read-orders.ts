@@ -30,7 +30,7 @@ function pageBody(page: OrderPage): Buffer {
 export const readOrdersRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { limit?: string; cursor?: string } }>(
     '/api/v1/orders',
-    { preHandler: app.authenticate },
+    { preValidation: app.authenticate },
     async (request, reply) => {
       const limit = clampLimit(request.query.limit);
       let after;
@@ -45,7 +45,7 @@ export const readOrdersRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/orders/:id',
-    { preHandler: app.authenticate },
+    { preValidation: app.authenticate },
     async (request) => {
       const row = await findOwnOrder(app.pg, userIdOf(request), request.params.id);
       if (!row) throw new tradingErrors.ALP_ORDERS_NOT_FOUND();
@@ -55,7 +55,7 @@ export const readOrdersRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/orders/:id/audit',
-    { preHandler: app.authenticate },
+    { preValidation: app.authenticate },
     async (request) => {
       const row = await findOwnOrder(app.pg, userIdOf(request), request.params.id);
       if (!row) throw new tradingErrors.ALP_ORDERS_NOT_FOUND();

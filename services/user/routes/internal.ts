@@ -20,7 +20,7 @@ const body = Type.Object(
 export const internalRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: Static<typeof body> }>(
     '/internal/users',
-    { preHandler: app.authenticateService(['auth']), schema: { body } },
+    { preValidation: app.authenticateService(['auth']), schema: { body } },
     async (request, reply) => {
       const { created, profile } = await createProfile(app.pg, request.body);
       reply.code(created ? 201 : 200);

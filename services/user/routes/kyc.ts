@@ -29,14 +29,14 @@ export const kycRoutes: FastifyPluginAsync = async (app) => {
     }
   }
 
-  app.post('/api/v1/users/me/kyc', { preHandler: app.authenticate }, async (request) =>
+  app.post('/api/v1/users/me/kyc', { preValidation: app.authenticate }, async (request) =>
     move(request.user!.id, 'under_review', request.user!.id),
   );
 
   app.post<{ Params: Static<typeof idParams>; Body: Static<typeof decisionBody> }>(
     '/api/v1/users/:id/kyc',
     {
-      preHandler: [app.authenticate, app.requireRole('admin')],
+      preValidation: [app.authenticate, app.requireRole('admin')],
       schema: { params: idParams, body: decisionBody },
     },
     async (request) =>

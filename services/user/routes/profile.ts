@@ -37,8 +37,8 @@ const listQuery = Type.Object(
 );
 
 export const profileRoutes: FastifyPluginAsync = async (app) => {
-  const authenticated = { preHandler: app.authenticate };
-  const adminOnly = { preHandler: [app.authenticate, app.requireRole('admin')] };
+  const authenticated = { preValidation: app.authenticate };
+  const adminOnly = { preValidation: [app.authenticate, app.requireRole('admin')] };
 
   app.get('/api/v1/users/me', authenticated, async (request) => {
     const profile = await findProfile(app.pg, request.user!.id);

@@ -26,7 +26,7 @@ export const rolesRoute: FastifyPluginAsync = async (app) => {
   app.put<{ Params: Static<typeof idParams>; Body: Static<typeof rolesBody> }>(
     '/api/v1/users/:id/roles',
     {
-      preHandler: [app.authenticate, app.requireRole('admin')],
+      preValidation: [app.authenticate, app.requireRole('admin')],
       schema: { params: idParams, body: rolesBody },
     },
     async (request) => {
