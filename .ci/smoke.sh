@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The embedded default end to end: no DATABASE_URL, no REDIS_URL. `up --detach` must bring
-# every service to ready, `status --json` must say so, and `down` must stop everything.
+# every service to ready, `status --json` must say so, the e2e suite must pass on it (all but
+# the tests that stop services, which the integration layer runs), and `down` must stop
+# everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset DATABASE_URL REDIS_URL
@@ -23,4 +25,5 @@ if (!env.ok || services.length !== 10 || notReady.length > 0) {
 }
 console.log(`smoke: ${services.length} services ready`);
 ' "$STATUS_FILE"
+node bin/run.js e2e --no-disruptive
 node bin/run.js down

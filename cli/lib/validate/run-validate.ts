@@ -1,0 +1,238 @@
+import { randomInt } from 'node:crypto';
+import type { ServiceName } from '../../../services/catalog.js';
+import { loadPlatformKeys, type PlatformKeys } from '../e2e/context.js';
+import { closeAgents, http } from '../e2e/http.js';
+import { clientAddress, describeFailure } from '../e2e/run-e2e.js';
+import { UserError } from '../errors.js';
+import { LOCAL_HOST } from '../runtime/local/env-context.js';
+import { isAlive } from '../runtime/local/liveness.js';
+import type { HomePaths } from '../runtime/local/paths.js';
+import { classifyState, readState } from '../runtime/local/state.js';
+import { untilAborted } from '../signals.js';
+import {
+  isGap,
+  KUBERNETES_ONLY,
+  NO_PLATFORM,
+  Skip,
+  skip,
+  type Check,
+  type CheckEntry,
+  type LivePlatform,
+  type Phase,
+  type ValidateContext,
+} from './checks.js';
+
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'not-built';
+
+export interface CheckResult {
+  id: string;
+  phase: Phase;
+  title: string;
+  status: CheckStatus;
+  /** Wall time in milliseconds (0 when it did not run). */
+  ms: number;
+  /** Why it failed, why it was skipped, or what is not built. */
+  reason: string | null;
+  /** What the check recorded: what it covered, what it saw. */
+  notes: string[];
+}
+
+export interface ValidateResult {
+  command: string;
+  target: 'local';
+  /** The platform the live checks ran against, or null (live checks skipped). */
+  platform: { home: string; gateway: string } | null;
+  startedAt: string;
+  durationMs: number;
+  counts: Record<CheckStatus, number> & { total: number; selected: number };
+  /** No selected check failed (and the run was not interrupted). */
+  passed: boolean;
+  interrupted: { signal: string } | null;
+  checks: CheckResult[];
+}
+
+export interface ValidateOptions {
+  paths: HomePaths;
+  checks: readonly CheckEntry[];
+  command: string;
+  /** Only these phases (all when empty). */
+  phases?: readonly Phase[];
+  /** Only checks whose id or title contains this (case-insensitive). */
+  grep?: string;
+  timeoutMs?: number;
+  concurrency?: number;
+  progress?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Which entries run: by phase and by a case-insensitive substring of id or title. */
+export function selectChecks(
+  checks: readonly CheckEntry[],
+  opts: { phases?: readonly Phase[]; grep?: string },
+): CheckEntry[] {
+  const grep = opts.grep?.toLowerCase();
+  return checks.filter(
+    (e) =>
+      (!opts.phases?.length || opts.phases.includes(e.phase)) &&
+      (!grep || e.id.toLowerCase().includes(grep) || e.title.toLowerCase().includes(grep)),
+  );
+}
+
+/**
+ * The running platform in `paths`, or undefined when none runs (live checks then skip).
+ * A state.json that cannot be read is a precondition failure: nobody can tell what runs.
+ */
+export async function findPlatform(paths: HomePaths): Promise<LivePlatform | undefined> {
+  const state = await readState(paths.state);
+  if (state === 'corrupt') {
+    throw new UserError('ALP_VALIDATE_STATE_CORRUPT', `${paths.state} cannot be read`, {
+      suggestions: ['alphintra down --purge, then alphintra up --detach'],
+    });
+  }
+  if (state === undefined || classifyState(state, isAlive) !== 'running') return undefined;
+  const urlOf = (i: { port: number }) => `http://${LOCAL_HOST}:${i.port}`;
+  const directUrl = (service: ServiceName) => {
+    const all = state.instances.filter((i) => i.service === service);
+    const i = all.find((x) => isAlive(x.pid)) ?? all[0];
+    if (!i) throw new Error(`${service} has no instance in state.json`);
+    return urlOf(i);
+  };
+  if (!state.instances.some((i) => i.service === 'gateway')) return undefined;
+  let keys: Promise<PlatformKeys> | undefined;
+  return {
+    state,
+    paths,
+    instances: state.instances,
+    gateway: directUrl('gateway'),
+    urlOf,
+    directUrl,
+    keys: () => (keys ??= loadPlatformKeys(paths)),
+  };
+}
+
+async function runOne(
+  check: Check,
+  deps: { paths: HomePaths; platform: LivePlatform | undefined },
+  from: string,
+  timeoutMs: number,
+  runSignal: AbortSignal,
+): Promise<CheckResult> {
+  const notes: string[] = [];
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([deadline, runSignal]);
+  const started = performance.now();
+  const base = { id: check.id, phase: check.phase, title: check.title, notes };
+  const ctx: ValidateContext = {
+    target: 'local',
+    paths: deps.paths,
+    signal,
+    from,
+    live: () => deps.platform ?? skip(NO_PLATFORM),
+    call: (method, urlPath, opts = {}) =>
+      http(method, `${ctx.live().gateway}${urlPath}`, { from, signal, ...opts }),
+    fetch: (method, url, opts = {}) => http(method, url, { from, signal, ...opts }),
+    note: (line) => notes.push(line),
+  };
+  try {
+    await Promise.race([
+      check.run(ctx),
+      untilAborted(signal).then(() => {
+        throw new Error(
+          deadline.aborted ? `no result within ${timeoutMs / 1000} s` : 'interrupted',
+        );
+      }),
+    ]);
+    return { ...base, status: 'passed', ms: performance.now() - started, reason: null };
+  } catch (err) {
+    const ms = performance.now() - started;
+    if (err instanceof Skip) return { ...base, status: 'skipped', ms, reason: err.reason };
+    return { ...base, status: 'failed', ms, reason: describeFailure(err) };
+  }
+}
+
+/** Runs the selected checks; live ones against the platform in `paths` when one runs. */
+export async function runValidate(opts: ValidateOptions): Promise<ValidateResult> {
+  const signal = opts.signal ?? new AbortController().signal;
+  const progress = opts.progress ?? (() => undefined);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
+  const startedAt = new Date();
+  const selected = selectChecks(opts.checks, opts);
+  const needsPlatform = selected.some((e) => !isGap(e) && e.phase === 'L');
+  const platform = needsPlatform ? await findPlatform(opts.paths) : undefined;
+  const deps = { paths: opts.paths, platform };
+  const results = new Map<string, CheckResult>();
+  const runOctet = randomInt(2, 255);
+
+  const runnable: Check[] = [];
+  for (const e of selected) {
+    const base = { id: e.id, phase: e.phase, title: e.title, ms: 0, notes: [] };
+    if (isGap(e)) results.set(e.id, { ...base, status: 'not-built', reason: e.missing });
+    else if (e.phase === 'K')
+      results.set(e.id, { ...base, status: 'skipped', reason: KUBERNETES_ONLY });
+    else runnable.push(e);
+  }
+  const record = (r: CheckResult) => {
+    results.set(r.id, r);
+    const mark = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip', 'not-built': 'gap ' }[r.status];
+    progress(
+      `${mark} ${r.id} ${r.title} (${Math.round(r.ms)} ms)${r.reason ? `: ${r.reason}` : ''}`,
+    );
+  };
+  const indexOf = new Map(opts.checks.map((e, i) => [e.id, i]));
+  const address = (c: Check) => clientAddress(runOctet, indexOf.get(c.id) ?? 0);
+  const budget = (c: Check) => Math.max(c.timeoutMs ?? 0, timeoutMs);
+
+  const shared = runnable.filter((c) => !c.alone);
+  const alone = runnable.filter((c) => c.alone);
+  let next = 0;
+  const worker = async () => {
+    while (next < shared.length && !signal.aborted) {
+      const c = shared[next++]!;
+      record(await runOne(c, deps, address(c), budget(c), signal));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, shared.length) }, worker));
+  for (const c of alone) {
+    if (signal.aborted) break;
+    record(await runOne(c, deps, address(c), budget(c), signal));
+  }
+  await closeAgents();
+
+  const checks = selected.map(
+    (e) =>
+      results.get(e.id) ?? {
+        id: e.id,
+        phase: e.phase,
+        title: e.title,
+        status: 'skipped' as const,
+        ms: 0,
+        reason: 'interrupted before it ran',
+        notes: [],
+      },
+  );
+  const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
+  const counts = {
+    total: opts.checks.length,
+    selected: checks.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    'not-built': count('not-built'),
+  };
+  const interrupted = signal.aborted ? { signal: String(signal.reason ?? 'SIGINT') } : null;
+  return {
+    command: opts.command,
+    target: 'local',
+    platform: platform ? { home: opts.paths.home, gateway: platform.gateway } : null,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    counts,
+    passed: counts.failed === 0 && interrupted === null,
+    interrupted,
+    checks,
+  };
+}
