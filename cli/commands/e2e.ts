@@ -20,7 +20,7 @@ export default class E2e extends BaseCommand {
 
   static override description = `Runs the suite's tests (SUITES.md: 67, E01-E67, in ${AREAS.length} areas) against the platform started with \`alphintra up --detach\`, found through ALPHINTRA_HOME/state.json.
 Every test goes through the gateway as a real client, with users of its own (registered and logged in through the gateway), from a client address of its own in 127.0.0.0/8 so that per-address limits never carry over between tests. A test that needs an admin gets one the way the first admin of a platform is made: a registered user whose admin token is signed with the platform's key (ALPHINTRA_HOME/keys), which then grants roles through the API.
-Tests that stop and restart a service (resilience) run alone, after the others; --no-disruptive leaves them out.
+Tests that change the platform for everyone (stop or kill a service, turn the global kill switch on) run alone, after the others, and put it back; --no-disruptive leaves them out. Tests that watch one request's hops in the logs also run alone.
 A test SUITES.md asks for whose feature the platform does not have is listed as "not built", with what is missing: never run, never counted as passed.
 Exit codes: 0 every selected test that is built passed, 1 a test failed or the run was interrupted, 2 usage, 3 no running platform.`;
 
@@ -53,7 +53,7 @@ Exit codes: 0 every selected test that is built passed, 1 a test failed or the r
     }),
     disruptive: Flags.boolean({
       description:
-        'Run the tests that stop and restart a service (--no-disruptive: leave them out).',
+        'Run the tests that stop services or turn the kill switch on (--no-disruptive: leave them out).',
       default: true,
       allowNo: true,
     }),

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Certificate } from '../../cli/lib/certify/certificate.js';
 import { SUITE } from '../../cli/lib/e2e/registry.js';
 import { runE2e, type E2eResult } from '../../cli/lib/e2e/run-e2e.js';
 import { area, isGap } from '../../cli/lib/e2e/suite.js';
@@ -83,6 +86,43 @@ describe.skipIf(!DATABASE_URL)('alphintra e2e on a real platform', () => {
     expect(result.passed).toBe(false);
   });
 
+  test('certify: a signed certificate with every gate; it verifies, and a changed byte does not', async () => {
+    const file = path.join(p.home, 'certificate.json');
+    // The disruptive tests ran above; the verdict cannot be ready without them, nor with gaps.
+    const run = await p.cli(['certify', '--no-disruptive', '--out', file, '--json'], 600_000);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const cert = JSON.parse(readFileSync(file, 'utf8')) as Certificate;
+    expect(cert.gates.map((g) => [g.name, g.passed])).toEqual([
+      ['status', true],
+      ['validate', true],
+      ['e2e', true],
+      ['bench', false],
+    ]);
+    expect(cert.verdict).toBe('not-ready');
+    expect(cert.reasons).toContainEqual(expect.stringMatching(/^e2e: \d+ of 67 tests not built/));
+    expect(cert.reasons).toContainEqual(
+      expect.stringMatching(/^e2e: 4 tests skipped \(E43, E62, E63, E64\)/),
+    );
+    expect(cert.reasons).toContainEqual(expect.stringMatching(/^bench: no bench result/));
+    expect(cert.subject.commit).toMatch(/^[0-9a-f]{40}$/);
+
+    const ok = await p.cli(['certify', 'verify', file, '--json']);
+    expect(ok.exitCode, ok.stdout).toBe(0);
+    expect((ok.json as { data: unknown }).data).toMatchObject({
+      valid: true,
+      trusted: true,
+      verdict: 'not-ready',
+    });
+    const forged = path.join(p.home, 'forged.json');
+    writeFileSync(
+      forged,
+      JSON.stringify({ ...cert, gates: cert.gates.map((g) => ({ ...g, passed: true })) }),
+    );
+    const bad = await p.cli(['certify', 'verify', forged, '--json']);
+    expect(bad.exitCode).toBe(1);
+    expect((bad.json as { data: unknown }).data).toMatchObject({ valid: false });
+  }, 660_000);
+
   test('--grep with no match is a usage error (exit 2); no platform is exit 3', async () => {
     const none = await p.cli(['e2e', '--grep', 'no-such-test-anywhere', '--json']);
     expect(none.exitCode).toBe(2);
@@ -91,6 +131,8 @@ describe.skipIf(!DATABASE_URL)('alphintra e2e on a real platform', () => {
       env: { ALPHINTRA_HOME: '/nonexistent/alphintra-home' },
     });
     expect(away.exitCode).toBe(3);
-    expect((away.json as { error: { code: string } }).error.code).toBe('ALP_E2E_PLATFORM_NOT_RUNNING');
+    expect((away.json as { error: { code: string } }).error.code).toBe(
+      'ALP_E2E_PLATFORM_NOT_RUNNING',
+    );
   });
 });

@@ -30,8 +30,8 @@ export interface E2eTest {
   /** The truth it checks, as a sentence. */
   readonly title: string;
   /**
-   * Stops or restarts a service of the platform: excluded by `--no-disruptive`, and never
-   * run concurrently with other tests.
+   * Changes the platform for everyone while it runs (stops or kills a service, turns the
+   * global kill switch on): excluded by `--no-disruptive`, and never run next to other tests.
    */
   readonly disruptive?: boolean;
   /**
