@@ -1,30 +1,24 @@
-import { AssertionError } from 'node:assert';
-import { randomInt } from 'node:crypto';
-import { inspect } from 'node:util';
 import type { ServiceName } from '../../../services/catalog.js';
 import { UserError } from '../errors.js';
 import { LOCAL_HOST } from '../runtime/local/env-context.js';
 import { isAlive } from '../runtime/local/liveness.js';
 import type { HomePaths } from '../runtime/local/paths.js';
 import { classifyState, readState } from '../runtime/local/state.js';
-import { untilAborted } from '../signals.js';
-import { createContext, loadPlatformKeys, type PlatformKeys } from './context.js';
+import {
+  progressLine,
+  runEntries,
+  tally,
+  type EntryResult,
+  type EntryStatus,
+} from '../suite/run-entries.js';
+import { createContext, loadPlatformKeys } from './context.js';
 import { closeAgents } from './http.js';
 import { isGap, type Area, type E2eEntry, type E2eTest } from './suite.js';
 
-export type TestStatus = 'passed' | 'failed' | 'not-built' | 'skipped';
+export type TestStatus = EntryStatus;
 
-export interface E2eTestResult {
-  id: string;
+export interface E2eTestResult extends EntryResult {
   area: Area;
-  title: string;
-  status: TestStatus;
-  /** Wall time of the test, in milliseconds (0 when it did not run). */
-  ms: number;
-  /** Why it failed, why it was skipped, or what is not built. */
-  reason: string | null;
-  /** What the test recorded while it ran. */
-  notes: string[];
 }
 
 export interface E2eResult {
@@ -96,73 +90,6 @@ export function selectTests(
   );
 }
 
-/**
- * A client address of its own for each test, in 127.0.0.0/8: the gateway's per-IP limits
- * (anonymous rate limit, login throttling) then never carry over from one test, or one run,
- * to the next. The second octet is drawn per run.
- */
-export function clientAddress(runOctet: number, index: number): string {
-  return `127.${runOctet}.${Math.floor(index / 250)}.${1 + (index % 250)}`;
-}
-
-/**
- * A failure in one line: the assertion's own words (its first line; node's diff left out) with
- * what was expected and what came, or the error's message and cause.
- */
-export function describeFailure(err: unknown): string {
-  if (err instanceof AssertionError) {
-    const said = err.message.split('\n')[0]!.trim();
-    if (err.operator === 'fail' || err.operator === 'includes' || err.operator === undefined)
-      return said;
-    const shown = (v: unknown) => inspect(v, { breakLength: Infinity, depth: 3 });
-    return `${said} (expected ${shown(err.expected)}, got ${shown(err.actual)})`;
-  }
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return `${err.message}${cause}`;
-  }
-  return String(err);
-}
-
-/** Runs one test under its deadline; never throws. */
-async function runOne(
-  test: E2eTest,
-  deps: {
-    gateway: string;
-    directUrl: (s: ServiceName) => string;
-    paths: HomePaths;
-    keys: PlatformKeys;
-  },
-  from: string,
-  timeoutMs: number,
-  runSignal: AbortSignal,
-): Promise<E2eTestResult> {
-  const notes: string[] = [];
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([deadline, runSignal]);
-  const ctx = createContext({ ...deps, from, signal, notes });
-  const started = performance.now();
-  const base = { id: test.id, area: test.area, title: test.title, notes };
-  try {
-    await Promise.race([
-      test.run(ctx),
-      untilAborted(signal).then(() => {
-        throw new Error(
-          deadline.aborted ? `no result within ${timeoutMs / 1000} s` : 'interrupted',
-        );
-      }),
-    ]);
-    return { ...base, status: 'passed', ms: performance.now() - started, reason: null };
-  } catch (err) {
-    return {
-      ...base,
-      status: 'failed',
-      ms: performance.now() - started,
-      reason: describeFailure(err),
-    };
-  }
-}
-
 /** Runs the selected tests against the platform in `paths`; the report is the result. */
 export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
   const signal = opts.signal ?? new AbortController().signal;
@@ -175,7 +102,8 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
   const deps = { gateway, directUrl, paths: opts.paths, keys };
   const selected = selectTests(opts.suite, opts);
   const results = new Map<string, E2eTestResult>();
-  const runOctet = randomInt(2, 255);
+  const areaOf = new Map(opts.suite.map((e) => [e.id, e.area]));
+  const indexOf = new Map(opts.suite.map((e, i) => [e.id, i]));
 
   const runnable: E2eTest[] = [];
   for (const e of selected) {
@@ -185,34 +113,22 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
       results.set(e.id, { ...base, status: 'skipped', reason: '--no-disruptive' });
     else runnable.push(e);
   }
-  const record = (r: E2eTestResult) => {
-    results.set(r.id, r);
-    const mark = r.status === 'passed' ? 'ok  ' : 'FAIL';
-    progress(
-      `${mark} ${r.id} ${r.title} (${Math.round(r.ms)} ms)${r.reason ? `: ${r.reason}` : ''}`,
-    );
-  };
-  const indexOf = new Map(opts.suite.map((e, i) => [e.id, i]));
-  const budget = (t: E2eTest) => Math.max(t.timeoutMs ?? 0, timeoutMs);
-  const address = (t: E2eTest) => clientAddress(runOctet, indexOf.get(t.id) ?? 0);
-
-  // Tests that leave the platform whole run side by side; those that stop a service, or watch
-  // one request's path, run alone.
-  const runsAlone = (t: E2eTest) => t.disruptive === true || t.alone === true;
-  const shared = runnable.filter((t) => !runsAlone(t));
-  const alone = runnable.filter(runsAlone);
-  let next = 0;
-  const worker = async () => {
-    while (next < shared.length && !signal.aborted) {
-      const t = shared[next++]!;
-      record(await runOne(t, deps, address(t), budget(t), signal));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, shared.length) }, worker));
-  for (const t of alone) {
-    if (signal.aborted) break;
-    record(await runOne(t, deps, address(t), budget(t), signal));
-  }
+  // Tests that leave the platform whole run side by side; those that change it for everyone,
+  // or watch one request's path, run alone.
+  await runEntries(
+    runnable.map((t) => ({ ...t, alone: t.alone === true || t.disruptive === true })),
+    {
+      makeContext: (_t, env) => createContext({ ...deps, ...env }),
+      indexOf: (t) => indexOf.get(t.id) ?? 0,
+      timeoutMs,
+      concurrency,
+      signal,
+      record: (r) => {
+        results.set(r.id, { ...r, area: areaOf.get(r.id)! });
+        progress(progressLine(r));
+      },
+    },
+  );
   await closeAgents();
 
   const tests = selected.map(
@@ -227,15 +143,7 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
         notes: [],
       },
   );
-  const count = (s: TestStatus) => tests.filter((t) => t.status === s).length;
-  const counts = {
-    total: opts.suite.length,
-    selected: tests.length,
-    passed: count('passed'),
-    failed: count('failed'),
-    'not-built': count('not-built'),
-    skipped: count('skipped'),
-  };
+  const counts = tally(tests, opts.suite.length);
   const interrupted = signal.aborted ? { signal: String(signal.reason ?? 'SIGINT') } : null;
   return {
     command: opts.command,

@@ -49,18 +49,8 @@ export type CheckEntry = Check | CheckGap;
 
 export const isGap = (e: CheckEntry): e is CheckGap => 'missing' in e;
 
-/** Thrown by a check that cannot run here; the reason is reported, never counted as passed. */
-export class Skip extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'Skip';
-  }
-}
-
-/** Ends the check as skipped, with the reason. */
-export function skip(reason: string): never {
-  throw new Skip(reason);
-}
+/** A check that cannot run here ends skipped, with the reason (shared with the e2e suite). */
+export { Skip, skip } from '../suite/run-entries.js';
 
 export const NO_PLATFORM = 'no running platform: alphintra up --detach';
 export const KUBERNETES_ONLY = 'kubernetes only (local target)';

@@ -1,20 +1,24 @@
-import { randomInt } from 'node:crypto';
 import type { ServiceName } from '../../../services/catalog.js';
 import { loadPlatformKeys, type PlatformKeys } from '../e2e/context.js';
 import { closeAgents, http } from '../e2e/http.js';
-import { clientAddress, describeFailure } from '../e2e/run-e2e.js';
 import { UserError } from '../errors.js';
 import { LOCAL_HOST } from '../runtime/local/env-context.js';
 import { isAlive } from '../runtime/local/liveness.js';
 import type { HomePaths } from '../runtime/local/paths.js';
 import { classifyState, readState } from '../runtime/local/state.js';
-import { untilAborted } from '../signals.js';
+import {
+  progressLine,
+  runEntries,
+  skip,
+  tally,
+  type EntryResult,
+  type EntryStatus,
+  type RunEnv,
+} from '../suite/run-entries.js';
 import {
   isGap,
   KUBERNETES_ONLY,
   NO_PLATFORM,
-  Skip,
-  skip,
   type Check,
   type CheckEntry,
   type LivePlatform,
@@ -22,19 +26,10 @@ import {
   type ValidateContext,
 } from './checks.js';
 
-export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'not-built';
+export type CheckStatus = EntryStatus;
 
-export interface CheckResult {
-  id: string;
+export interface CheckResult extends EntryResult {
   phase: Phase;
-  title: string;
-  status: CheckStatus;
-  /** Wall time in milliseconds (0 when it did not run). */
-  ms: number;
-  /** Why it failed, why it was skipped, or what is not built. */
-  reason: string | null;
-  /** What the check recorded: what it covered, what it saw. */
-  notes: string[];
 }
 
 export interface ValidateResult {
@@ -113,18 +108,11 @@ export async function findPlatform(paths: HomePaths): Promise<LivePlatform | und
   };
 }
 
-async function runOne(
-  check: Check,
+/** A check's context: its deadline, address and notes, and the platform when one runs. */
+function contextOf(
   deps: { paths: HomePaths; platform: LivePlatform | undefined },
-  from: string,
-  timeoutMs: number,
-  runSignal: AbortSignal,
-): Promise<CheckResult> {
-  const notes: string[] = [];
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([deadline, runSignal]);
-  const started = performance.now();
-  const base = { id: check.id, phase: check.phase, title: check.title, notes };
+  { signal, from, notes }: RunEnv,
+): ValidateContext {
   const ctx: ValidateContext = {
     target: 'local',
     paths: deps.paths,
@@ -136,21 +124,7 @@ async function runOne(
     fetch: (method, url, opts = {}) => http(method, url, { from, signal, ...opts }),
     note: (line) => notes.push(line),
   };
-  try {
-    await Promise.race([
-      check.run(ctx),
-      untilAborted(signal).then(() => {
-        throw new Error(
-          deadline.aborted ? `no result within ${timeoutMs / 1000} s` : 'interrupted',
-        );
-      }),
-    ]);
-    return { ...base, status: 'passed', ms: performance.now() - started, reason: null };
-  } catch (err) {
-    const ms = performance.now() - started;
-    if (err instanceof Skip) return { ...base, status: 'skipped', ms, reason: err.reason };
-    return { ...base, status: 'failed', ms, reason: describeFailure(err) };
-  }
+  return ctx;
 }
 
 /** Runs the selected checks; live ones against the platform in `paths` when one runs. */
@@ -165,7 +139,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateResult
   const platform = needsPlatform ? await findPlatform(opts.paths) : undefined;
   const deps = { paths: opts.paths, platform };
   const results = new Map<string, CheckResult>();
-  const runOctet = randomInt(2, 255);
+  const phaseOf = new Map(opts.checks.map((e) => [e.id, e.phase]));
+  const indexOf = new Map(opts.checks.map((e, i) => [e.id, i]));
 
   const runnable: Check[] = [];
   for (const e of selected) {
@@ -175,31 +150,17 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateResult
       results.set(e.id, { ...base, status: 'skipped', reason: KUBERNETES_ONLY });
     else runnable.push(e);
   }
-  const record = (r: CheckResult) => {
-    results.set(r.id, r);
-    const mark = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip', 'not-built': 'gap ' }[r.status];
-    progress(
-      `${mark} ${r.id} ${r.title} (${Math.round(r.ms)} ms)${r.reason ? `: ${r.reason}` : ''}`,
-    );
-  };
-  const indexOf = new Map(opts.checks.map((e, i) => [e.id, i]));
-  const address = (c: Check) => clientAddress(runOctet, indexOf.get(c.id) ?? 0);
-  const budget = (c: Check) => Math.max(c.timeoutMs ?? 0, timeoutMs);
-
-  const shared = runnable.filter((c) => !c.alone);
-  const alone = runnable.filter((c) => c.alone);
-  let next = 0;
-  const worker = async () => {
-    while (next < shared.length && !signal.aborted) {
-      const c = shared[next++]!;
-      record(await runOne(c, deps, address(c), budget(c), signal));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, shared.length) }, worker));
-  for (const c of alone) {
-    if (signal.aborted) break;
-    record(await runOne(c, deps, address(c), budget(c), signal));
-  }
+  await runEntries(runnable, {
+    makeContext: (_c, env) => contextOf(deps, env),
+    indexOf: (c) => indexOf.get(c.id) ?? 0,
+    timeoutMs,
+    concurrency,
+    signal,
+    record: (r) => {
+      results.set(r.id, { ...r, phase: phaseOf.get(r.id)! });
+      progress(progressLine(r));
+    },
+  });
   await closeAgents();
 
   const checks = selected.map(
@@ -214,15 +175,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateResult
         notes: [],
       },
   );
-  const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
-  const counts = {
-    total: opts.checks.length,
-    selected: checks.length,
-    passed: count('passed'),
-    failed: count('failed'),
-    skipped: count('skipped'),
-    'not-built': count('not-built'),
-  };
+  const counts = tally(checks, opts.checks.length);
   const interrupted = signal.aborted ? { signal: String(signal.reason ?? 'SIGINT') } : null;
   return {
     command: opts.command,
