@@ -70,7 +70,7 @@ export const SERVICE_ENV_PROVIDERS: Readonly<
 };
 
 /** Process-level variables a Node child needs to run at all; nothing else leaks from the CLI. */
-const INHERITED = [
+export const INHERITED = [
   'PATH',
   'HOME',
   'TMPDIR',

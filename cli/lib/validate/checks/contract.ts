@@ -28,7 +28,7 @@ import { parseConfig } from '../../../../services/platform/config.js';
 import { ConfigError } from '../../../../services/platform/errors.js';
 import { packageRoot } from '../../../../services/platform/package-root.js';
 import { healthPlugin } from '../../../../services/platform/plugins/health.js';
-import { buildServiceEnv } from '../../runtime/local/env.js';
+import { buildServiceEnv, INHERITED } from '../../runtime/local/env.js';
 import { envContext, LOCAL_HOST, platformDatabases } from '../../runtime/local/env-context.js';
 import { DEFAULT_DB_PREFIX } from '../../runtime/local/options.js';
 import { planInstances } from '../../runtime/local/port-plan.js';
@@ -111,17 +111,7 @@ export function serviceGraphProblems(list: readonly GraphNode[]): string[] {
  * Process-level variables every Node child gets (not configuration: no schema reads them);
  * the runtime passes them from the CLI's environment.
  */
-export const PROCESS_VARIABLES: ReadonlySet<string> = new Set([
-  'PATH',
-  'HOME',
-  'TMPDIR',
-  'TZ',
-  'LANG',
-  'LC_ALL',
-  'NODE_EXTRA_CA_CERTS',
-  'SystemRoot',
-  'NODE_OPTIONS',
-]);
+export const PROCESS_VARIABLES: ReadonlySet<string> = new Set([...INHERITED, 'NODE_OPTIONS']);
 
 /**
  * V002 for one service: every variable its schema requires is set, no variable is set that
