@@ -43,7 +43,7 @@ Exit codes: 0 ready, 1 not ready (the certificate is still written), 2 usage, 3 
     }),
     disruptive: Flags.boolean({
       description:
-        'Run the e2e tests that stop and restart services (--no-disruptive: the verdict cannot be ready).',
+        'Run the e2e tests that stop services or turn the kill switch on (--no-disruptive: the verdict cannot be ready).',
       default: true,
       allowNo: true,
     }),
