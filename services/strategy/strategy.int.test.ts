@@ -55,10 +55,12 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
         'POST /api/v1/strategies/validate: parameter validation listing every problem, normalised parameters',
         "POST /api/v1/strategies, GET /api/v1/strategies/:id: the caller's strategies, stored normalised as drafts (authenticated; another user's is 404)",
         'POST /api/v1/strategies/:id/activate: draft to active, idempotent (the status only: nothing trades yet)',
+        "POST /api/v1/strategies/:id/backtests: deterministic backtest of the caller's strategy over the broker's finished simulated candles (from/to or the latest limit), exact decimal metrics and the trade list, stored",
+        'GET /api/v1/strategies/:id/backtests/:runId: a stored backtest run, byte for byte as computed',
       ],
       pending: [
         'listing, editing and deactivating strategies',
-        'backtests over simulated candles',
+        'listing backtest runs',
         'live signals placing orders through trading (an active strategy does not trade yet)',
       ],
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Decimal } from 'decimal.js';
 import { bodyOf, expectProblem, expectStatus } from '../expect.js';
 import { headerOf } from '../http.js';
 import { area } from '../suite.js';
@@ -11,6 +12,154 @@ interface Strategy {
   status: string;
   createdAt: string;
   activatedAt: string | null;
+}
+
+interface Candle {
+  openTime: string;
+  close: string;
+  complete: boolean;
+}
+
+interface Trade {
+  time: string;
+  side: 'buy' | 'sell';
+  reason: 'signal' | 'end-of-test';
+  price: string;
+  quantity: string;
+  notional: string;
+  fee: string;
+  realizedPnl: string | null;
+  cash: string;
+  position: string;
+}
+
+interface BacktestRun {
+  id: string;
+  strategyId: string;
+  definition: { type: string; parameters: Record<string, unknown> };
+  symbol: string;
+  interval: string;
+  from: string;
+  to: string;
+  candles: number;
+  initialCash: string;
+  feeRate: string;
+  metrics: {
+    trades: number;
+    roundTrips: number;
+    winningTrades: number;
+    finalEquity: string;
+    realizedPnl: string;
+    fees: string;
+    totalReturn: string;
+    maxDrawdown: string;
+    winRate: string | null;
+  };
+  trades: Trade[];
+  createdAt: string;
+}
+
+const MINUTE = 60_000;
+const DECIMAL_MESSAGE =
+  'Expected a decimal string such as "12.5" (plain digits, at most 8 fractional digits)';
+/** Exact decimal arithmetic for the expected values (never a binary float). */
+const D = Decimal.clone({ precision: 80, toExpNeg: -9e15, toExpPos: 9e15 });
+const ratio = (n: Decimal, d: Decimal) => {
+  const r = n.div(d).toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN);
+  return r.isZero() ? '0' : r.toFixed();
+};
+
+/**
+ * Replays the run's trade list over the broker's own candles, exactly: every trade at the
+ * close of its candle, cash and position carried from trade to trade (fee = notional × rate,
+ * half-up to cents), then the metrics recomputed from that ledger and the equity curve.
+ */
+function checkAgainstCandles(run: BacktestRun, candles: readonly Candle[]): void {
+  const { metrics, trades } = run;
+  assert.ok(
+    trades.length >= 2,
+    `a crossover trades over ${candles.length} candles: ${trades.length}`,
+  );
+  assert.equal(metrics.trades, trades.length, 'trades counted');
+  const closeAt = new Map(
+    candles.map((c) => [new Date(Date.parse(c.openTime) + MINUTE).toISOString(), c.close]),
+  );
+  const feeRate = new D(run.feeRate);
+  let cash = new D(run.initialCash);
+  let position = new D(0);
+  let cost = new D(0);
+  let realized = new D(0);
+  let fees = new D(0);
+  let wins = 0;
+  let sells = 0;
+  const byTime = new Map<string, Trade[]>();
+  trades.forEach((trade, i) => {
+    const what = `trade ${i} ${JSON.stringify(trade)}`;
+    const close = closeAt.get(trade.time);
+    assert.ok(close !== undefined, `${what}: at the close of a candle in the range`);
+    // Canonical decimals on the wire: the candle's "187.70" is the trade's "187.7".
+    assert.equal(trade.price, new D(close).toFixed(), `${what}: at its candle's close`);
+    assert.equal(trade.side, i % 2 === 0 ? 'buy' : 'sell', `${what}: buys and sells alternate`);
+    const notional = new D(trade.price).times(trade.quantity);
+    const fee = notional.times(feeRate).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    assert.equal(trade.notional, notional.toFixed(), `${what}: notional`);
+    assert.equal(trade.fee, fee.toFixed(), `${what}: fee`);
+    fees = fees.plus(fee);
+    if (trade.side === 'buy') {
+      assert.ok(position.isZero(), `${what}: buys only when flat`);
+      assert.match(trade.quantity, /^[1-9][0-9]*$/, `${what}: whole shares`);
+      cash = cash.minus(notional).minus(fee);
+      position = new D(trade.quantity);
+      cost = notional.plus(fee);
+      assert.equal(trade.realizedPnl, null, `${what}: nothing realised on a buy`);
+      // All in: one more share would not have been affordable.
+      const more = notional.plus(trade.price);
+      assert.ok(
+        more.plus(more.times(feeRate)).gt(cash.plus(notional).plus(fee)),
+        `${what}: all in`,
+      );
+    } else {
+      assert.equal(trade.quantity, position.toFixed(), `${what}: sells the whole position`);
+      const pnl = notional.minus(fee).minus(cost);
+      assert.equal(trade.realizedPnl, pnl.toFixed(), `${what}: realised P&L`);
+      cash = cash.plus(notional).minus(fee);
+      position = new D(0);
+      realized = realized.plus(pnl);
+      sells += 1;
+      if (pnl.gt(0)) wins += 1;
+    }
+    assert.equal(trade.cash, cash.toFixed(), `${what}: cash after`);
+    assert.equal(trade.position, position.toFixed(), `${what}: position after`);
+    byTime.set(trade.time, [...(byTime.get(trade.time) ?? []), trade]);
+  });
+  assert.equal(trades.at(-1)!.side, 'sell', 'the run ends flat');
+  // The equity curve: cash plus the position at each candle's close, after its trades.
+  let peak = new D(run.initialCash);
+  let drawdown = new D(0);
+  let held = new D(0);
+  let money = new D(run.initialCash);
+  for (const [time, close] of closeAt) {
+    for (const trade of byTime.get(time) ?? []) {
+      held = new D(trade.position);
+      money = new D(trade.cash);
+    }
+    const equity = money.plus(held.times(close));
+    if (equity.gt(peak)) peak = equity;
+    if (peak.minus(equity).div(peak).gt(drawdown)) drawdown = peak.minus(equity).div(peak);
+  }
+  const initial = new D(run.initialCash);
+  assert.ok(cash.eq(initial.plus(realized)), 'final cash = initial cash + realised P&L');
+  assert.deepEqual(metrics, {
+    trades: trades.length,
+    roundTrips: sells,
+    winningTrades: wins,
+    finalEquity: cash.toFixed(),
+    realizedPnl: realized.toFixed(),
+    fees: fees.toFixed(),
+    totalReturn: ratio(cash.minus(initial), initial),
+    maxDrawdown: ratio(drawdown, new D(1)),
+    winRate: ratio(new D(wins), new D(sells)),
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -128,13 +277,104 @@ export const strategy = area('strategy', [
   {
     id: 'E46',
     title: 'a deterministic backtest',
-    missing:
-      "backtests: strategy serves no backtest route (e.g. POST /api/v1/strategies/:id/backtests over the broker's simulated candles returning metrics); there is no backtest engine",
+    async run(t) {
+      const [owner, other] = await Promise.all([t.user(), t.user()]);
+      const created = await owner.call('POST', '/api/v1/strategies', {
+        body: {
+          name: 'AAPL fast crossover',
+          type: 'sma-crossover',
+          parameters: { symbol: 'AAPL', timeframe: '1m', fast: 2, slow: 5 },
+        },
+      });
+      expectStatus(created, 201, 'create');
+      const strategyId = bodyOf<Strategy>(created, 'strategy').id;
+      const url = `/api/v1/strategies/${strategyId}/backtests`;
+
+      // A range of finished one-minute candles, fixed in the past: its answer cannot change.
+      const market = await owner.call('GET', '/api/v1/market/candles/AAPL?interval=1m&limit=150');
+      expectStatus(market, 200, 'candles');
+      const finished = bodyOf<{ candles: Candle[] }>(market, 'candles').candles.filter(
+        (c) => c.complete,
+      );
+      assert.ok(finished.length >= 100, `at least 100 finished candles, got ${finished.length}`);
+      const from = finished[0]!.openTime;
+      const to = new Date(Date.parse(finished.at(-1)!.openTime) + MINUTE).toISOString();
+      const request = { from, to, initialCash: '100000.00', feeRate: '0.0010' };
+
+      const first = await owner.call('POST', url, { body: request });
+      expectStatus(first, 201, 'first backtest');
+      const run = bodyOf<BacktestRun>(first, 'first run');
+      assert.match(run.id, UUID);
+      assert.equal(headerOf(first, 'location'), `${url}/${run.id}`);
+      assert.deepEqual(
+        {
+          strategyId: run.strategyId,
+          definition: run.definition,
+          symbol: run.symbol,
+          interval: run.interval,
+          from: run.from,
+          to: run.to,
+          candles: run.candles,
+          initialCash: run.initialCash,
+          feeRate: run.feeRate,
+        },
+        {
+          strategyId,
+          definition: {
+            type: 'sma-crossover',
+            parameters: { symbol: 'AAPL', timeframe: '1m', fast: 2, slow: 5 },
+          },
+          symbol: 'AAPL',
+          interval: '1m',
+          from,
+          to,
+          candles: finished.length,
+          initialCash: '100000',
+          feeRate: '0.001',
+        },
+      );
+      checkAgainstCandles(run, finished);
+      t.note(`backtest over ${run.candles} candles: ${JSON.stringify(run.metrics)}`);
+
+      // The same inputs again: byte-identical metrics and trades, a new run.
+      const second = await owner.call('POST', url, { body: request });
+      expectStatus(second, 201, 'second backtest');
+      const again = bodyOf<BacktestRun>(second, 'second run');
+      assert.notEqual(again.id, run.id, 'a second run is stored');
+      assert.equal(JSON.stringify(again.metrics), JSON.stringify(run.metrics), 'same metrics');
+      assert.equal(JSON.stringify(again.trades), JSON.stringify(run.trades), 'same trades');
+      assert.deepEqual({ ...again, id: '', createdAt: '' }, { ...run, id: '', createdAt: '' });
+
+      // The stored run reads back as it was answered; nobody else can read or run it.
+      const read = await owner.call('GET', `${url}/${run.id}`);
+      expectStatus(read, 200, 'read the run back');
+      assert.deepEqual(read.body, run, 'read back as answered');
+      const theirs = await other.call('GET', `${url}/${run.id}`);
+      expectProblem(theirs, 404, 'ALP_STRATEGY_BACKTEST_NOT_FOUND', "another user's run");
+      const intruder = await other.call('POST', url, { body: request });
+      expectProblem(intruder, 404, 'ALP_STRATEGY_NOT_FOUND', "a backtest of another's strategy");
+
+      // Every problem of a bad request at once; a range that is not over yet is refused.
+      const bad = await owner.call('POST', url, {
+        body: { limit: 10, from, initialCash: '0', feeRate: 0.001 },
+      });
+      expectProblem(bad, 400, 'ALP_STRATEGY_BACKTEST_INVALID', 'a bad request');
+      assert.deepEqual(bodyOf(bad, 'refusal').problems, [
+        { path: '/feeRate', message: DECIMAL_MESSAGE },
+        { path: '/initialCash', message: 'Expected greater than 0, got "0"' },
+        { path: '/limit', message: 'Expected either limit or from and to, not both' },
+      ]);
+      const future = new Date(Date.parse(to) + 24 * 60 * MINUTE).toISOString();
+      const early = await owner.call('POST', url, {
+        body: { from, to: future, initialCash: '1000' },
+      });
+      expectProblem(early, 422, 'ALP_STRATEGY_BACKTEST_RANGE_NOT_FINISHED', 'a range not over');
+    },
   },
   {
     id: 'E47',
     title: "an active strategy's signal places an order",
     missing:
-      'live signals: an active strategy only records its status; nothing evaluates it on market data or places orders through trading',
+      "live signals: nothing evaluates an active strategy on market data (strategy has backtests over the broker's candles, but no evaluator loop for active strategies), and strategy cannot place an order for the user: trading's POST /api/v1/orders takes only the user's own access token and trading has no service-token order route (e.g. POST /internal/orders {userId, ...} with an Idempotency-Key derived from strategy id + signal candle) for strategy to call",
   },
 ]);
