@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { createService, type BuildOptions, type ServiceDefinition } from '../platform/index.js';
+import {
+  createService,
+  upstreamUrl,
+  type BuildOptions,
+  type ServiceDefinition,
+} from '../platform/index.js';
 import { configSchema, type Config } from './config.js';
 import { isProduction } from './profile.js';
 import { graphqlRoute } from './routes/graphql.js';
@@ -12,16 +17,28 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       'platform kit: health, metrics, problem+json errors',
       'POST/GET /graphql (Mercurius): query { platform { services { name summary port dependsOn dependencies } } } from the service catalog',
       'query depth limit (8); introspection off in the prod profile',
+      'auth: the access token is verified here and forwarded to user, trading and broker, which scope the data to the caller',
+      'query { me } (user), { orders(limit) order(id) positions } (trading), { quotes(symbols) } (broker); decimals as strings',
+      'mutation { placeOrder(input, idempotencyKey) cancelOrder(id) } forwarded to trading (Idempotency-Key)',
+      'subscription { orderUpdated(id) myOrders } over WebSocket (graphql-transport-ws or graphql-ws), polling trading every 250 ms',
+      'alias (10) and field (300) limits per operation',
     ],
     pending: [
-      'fields over the services (users, orders, positions, market data)',
-      'subscriptions over WebSocket (order updates, notifications)',
-      'complexity and alias limits',
-      'auth context forwarded to the services',
+      'subscriptions fed by platform events instead of polling',
+      'notifications in the graph',
+      'WebSocket through the gateway (it does not forward upgrades; subscriptions connect to graphql-gateway directly)',
     ],
   },
   routes: async (app, { config }) => {
-    await app.register(graphqlRoute, { production: isProduction(config) });
+    await app.register(graphqlRoute, {
+      production: isProduction(config),
+      upstreams: {
+        user: upstreamUrl(config, 'user'),
+        trading: upstreamUrl(config, 'trading'),
+        broker: upstreamUrl(config, 'broker'),
+      },
+      socketDir: config.SOCKET_DIR,
+    });
   },
 };
 

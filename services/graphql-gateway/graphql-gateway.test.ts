@@ -55,7 +55,7 @@ describe('profile helper', () => {
 });
 
 describe('graphql-gateway', () => {
-  test('GET / lists the platform query as implemented and subscriptions as pending', async () => {
+  test('GET / lists what the graph serves and what is still pending', async () => {
     const res = await (await start()).inject({ url: '/' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
@@ -64,12 +64,16 @@ describe('graphql-gateway', () => {
         'platform kit: health, metrics, problem+json errors',
         'POST/GET /graphql (Mercurius): query { platform { services { name summary port dependsOn dependencies } } } from the service catalog',
         'query depth limit (8); introspection off in the prod profile',
+        'auth: the access token is verified here and forwarded to user, trading and broker, which scope the data to the caller',
+        'query { me } (user), { orders(limit) order(id) positions } (trading), { quotes(symbols) } (broker); decimals as strings',
+        'mutation { placeOrder(input, idempotencyKey) cancelOrder(id) } forwarded to trading (Idempotency-Key)',
+        'subscription { orderUpdated(id) myOrders } over WebSocket (graphql-transport-ws or graphql-ws), polling trading every 250 ms',
+        'alias (10) and field (300) limits per operation',
       ],
       pending: [
-        'fields over the services (users, orders, positions, market data)',
-        'subscriptions over WebSocket (order updates, notifications)',
-        'complexity and alias limits',
-        'auth context forwarded to the services',
+        'subscriptions fed by platform events instead of polling',
+        'notifications in the graph',
+        'WebSocket through the gateway (it does not forward upgrades; subscriptions connect to graphql-gateway directly)',
       ],
     });
   });
@@ -163,13 +167,13 @@ describe('graphql-gateway', () => {
   });
 
   test('an unknown field is a 400 with the GraphQL error', async () => {
-    const res = await post(await start(), '{ orders { id } }');
+    const res = await post(await start(), '{ accounts { id } }');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({
       data: null,
       errors: [
         {
-          message: 'Cannot query field "orders" on type "Query".',
+          message: 'Cannot query field "accounts" on type "Query".',
           locations: [{ line: 1, column: 3 }],
         },
       ],

@@ -22,6 +22,8 @@ export interface E2eContext {
   readonly from: string;
   /** A request through the gateway from this test's client address. */
   call(method: HttpMethod, urlPath: string, opts?: HttpOptions): Promise<HttpResult>;
+  /** Base URL of a service's first running instance (for what the gateway does not carry). */
+  directUrl(service: ServiceName): string;
   /** A request straight to a service's first instance (to prove it checks tokens itself). */
   direct(
     service: ServiceName,
@@ -182,6 +184,7 @@ export function createContext(deps: ContextDeps): E2eContext {
     from,
     keys: deps.keys,
     call,
+    directUrl: deps.directUrl,
     direct: (service, method, urlPath, opts = {}) =>
       http(method, `${deps.directUrl(service)}${urlPath}`, { from, signal, ...opts }),
     async user(opts = {}) {
