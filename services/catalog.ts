@@ -284,8 +284,8 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     summary: 'Per-user inbox, live stream and webhooks from platform events',
     port: 4040,
     dependsOn: ['auth'],
-    // No `consumes` until the inbox consumer exists: the bus queues every event for each
-    // declared consumer, so a consumer that is only planned would pile up its queue forever.
+    // The inbox: one entry per order event of these topics (services/notification/events).
+    consumes: ['OrderFilled', 'OrderCanceled', 'OrderRejected'],
     postgres: true,
     redis: 'none',
     env: [],

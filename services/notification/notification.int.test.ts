@@ -27,6 +27,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('notification service (real PostgreSQL)', (
       PORT: 0,
       LOG_LEVEL: 'silent',
       DATABASE_URL: db.url,
+      BUS_DATABASE_URL: db.url,
       AUTH_URL: 'http://127.0.0.1:1',
       JWT_ISSUER: TEST_ISSUER,
       JWT_AUDIENCE: TEST_AUDIENCE,
@@ -48,11 +49,17 @@ describe.skipIf(!ADMIN_DATABASE_URL)('notification service (real PostgreSQL)', (
       payload: { url },
     });
 
-  test('GET / no longer lists authentication as pending', async () => {
+  test('GET / lists the inbox as implemented, and no authentication as pending', async () => {
     const res = await app.inject({ url: '/' });
-    const { pending } = res.json<{ pending: string[] }>();
-    expect(pending[0]).toBe('consuming platform events into the inbox');
-    expect(pending.filter((p) => /auth|public/i.test(p))).toEqual([]);
+    const { implemented, pending } = res.json<{ implemented: string[]; pending: string[] }>();
+    expect(implemented.map((i) => i.split(': ')[0])).toEqual(
+      expect.arrayContaining([
+        'GET /api/v1/notifications',
+        'POST /api/v1/notifications/:id/read',
+        'GET /api/v1/notifications/stream',
+      ]),
+    );
+    expect(pending.filter((p) => /inbox|stream|auth|public/i.test(p))).toEqual([]);
   });
 
   test('the webhook check needs a valid access token', async () => {
@@ -118,7 +125,10 @@ describe.skipIf(!ADMIN_DATABASE_URL)('notification service (real PostgreSQL)', (
   });
 
   test('migration 001 creates the inbox: one row per (user, event), read_at optional', async () => {
-    expect(app.migrations).toEqual({ applied: ['001_inbox'], current: '001' });
+    expect(app.migrations).toEqual({
+      applied: ['001_inbox', '002_consumer_and_stream'],
+      current: '002',
+    });
     const user = '6f1c2a4e-8a51-4c1e-9d7e-0f4f8a4b9c11';
     const other = '0b7e3a15-2b8c-4a7f-8f0e-5a2d7c9e1b22';
     const insert = (u: string, e: string) =>
