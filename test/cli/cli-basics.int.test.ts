@@ -34,7 +34,7 @@ describe('the CLI machine interface', () => {
         code: 'ALP_CLI_UNKNOWN_COMMAND',
         message: 'unknown command "deploy"',
         suggestions: [
-          'known commands: bench, down, logs, service start, service stop, status, up',
+          'known commands: bench, certify, certify verify, down, e2e, logs, service start, service stop, status, up, validate',
           'see alphintra --help',
         ],
       },
