@@ -126,6 +126,12 @@ describe.skipIf(!ADMIN_DATABASE_URL)('stored strategies (real PostgreSQL)', () =
     const again = await app.inject({ method: 'POST', url, headers: bearer(alice) });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(active);
+    const off = `/api/v1/strategies/${sid}/deactivate`;
+    for (let i = 0; i < 2; i++) {
+      const res = await app.inject({ method: 'POST', url: off, headers: bearer(alice) });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ id: sid, status: 'draft', activatedAt: null });
+    }
   });
 
   test("another user's strategy is 404 to read and to activate, and stays a draft", async () => {
@@ -138,6 +144,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('stored strategies (real PostgreSQL)', () =
     for (const [method, url] of [
       ['GET', `/api/v1/strategies/${sid}`],
       ['POST', `/api/v1/strategies/${sid}/activate`],
+      ['POST', `/api/v1/strategies/${sid}/deactivate`],
       ['GET', `/api/v1/strategies/${randomUUID()}`],
     ] as const) {
       const res = await app.inject({ method, url, headers: bearer(bob) });

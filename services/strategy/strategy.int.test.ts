@@ -54,15 +54,13 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
         'GET /api/v1/strategies/types: strategy types (sma-crossover, momentum, dca) with their parameter JSON Schemas',
         'POST /api/v1/strategies/validate: parameter validation listing every problem, normalised parameters',
         "POST /api/v1/strategies, GET /api/v1/strategies/:id: the caller's strategies, stored normalised as drafts (authenticated; another user's is 404)",
-        'POST /api/v1/strategies/:id/activate: draft to active, idempotent (the status only: nothing trades yet)',
+        'POST /api/v1/strategies/:id/activate and /deactivate: draft to active and back, idempotent',
+        "live signals: every finished candle of an active strategy's symbol and timeframe (DCA: its interval) is evaluated with the backtest's rule; a buy or sell places a market order for the owner through trading's POST /internal/orders with the key strategy:<id>:<candle open time> (one evaluating instance per strategy: FOR UPDATE SKIP LOCKED)",
+        "GET /api/v1/strategies/:id/signals: the caller's strategy's signals with their orders (another user's is 404)",
         "POST /api/v1/strategies/:id/backtests: deterministic backtest of the caller's strategy over the broker's finished simulated candles (from/to or the latest limit), exact decimal metrics and the trade list, stored",
         'GET /api/v1/strategies/:id/backtests/:runId: a stored backtest run, byte for byte as computed',
       ],
-      pending: [
-        'listing, editing and deactivating strategies',
-        'listing backtest runs',
-        'live signals placing orders through trading (an active strategy does not trade yet)',
-      ],
+      pending: ['listing and editing strategies', 'listing backtest runs'],
     });
     const { pending } = res.json<{ pending: string[] }>();
     expect(pending.filter((p) => /auth/i.test(p))).toEqual([]);
@@ -114,7 +112,9 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
       required: ['symbol', 'amount', 'interval'],
       properties: {
         amount: { type: 'string', pattern: '^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,8})?$' },
-        interval: { anyOf: [{ const: '1h' }, { const: '1d' }, { const: '1w' }] },
+        interval: {
+          anyOf: [{ const: '1m' }, { const: '1h' }, { const: '1d' }, { const: '1w' }],
+        },
       },
     });
   });

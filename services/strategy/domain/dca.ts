@@ -3,7 +3,7 @@ import { canonicalDecimal, DecimalString } from './parameter-kinds.js';
 import { decimalRangeProblems } from './decimal-range.js';
 import { parameterSchema, type StrategyType } from './strategy-type.js';
 
-export const DCA_INTERVALS = ['1h', '1d', '1w'] as const;
+export const DCA_INTERVALS = ['1m', '1h', '1d', '1w'] as const;
 
 const parameters = parameterSchema({
   amount: DecimalString('Quote-currency amount bought at every interval; > 0'),

@@ -133,7 +133,7 @@ describe('validateStrategy: every problem is listed, sorted by path', () => {
       parameters: { symbol: 'ETH-USD', amount: '1e3', interval: 'daily' },
       problems: [
         { path: '/amount', message: DECIMAL_MESSAGE },
-        { path: '/interval', message: 'Expected one of "1h", "1d", "1w"' },
+        { path: '/interval', message: 'Expected one of "1m", "1h", "1d", "1w"' },
       ],
     },
     {
@@ -188,7 +188,7 @@ describe('validateStrategy: properties', () => {
       .tuple(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 1, max: 99_999_999 }))
       .map(([i, f]) => `${i}.${String(f).padStart(8, '0')}`);
     fc.assert(
-      fc.property(decimal, fc.constantFrom('1h', '1d', '1w'), (amount, interval) => {
+      fc.property(decimal, fc.constantFrom('1m', '1h', '1d', '1w'), (amount, interval) => {
         const first = validateStrategy('dca', { symbol: 'ETH-USD', amount, interval });
         if (!first.valid) throw new Error(`expected ${amount} to be valid`);
         const again = validateStrategy('dca', first.normalised.parameters);

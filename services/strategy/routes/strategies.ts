@@ -3,7 +3,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { uuidv7 } from '../../platform/ids.js';
 import { validateStrategy } from '../domain/validate-strategy.js';
 import { strategyErrors } from '../errors.js';
-import { activateStrategy, findStrategy, insertStrategy } from '../store/strategies.js';
+import {
+  activateStrategy,
+  deactivateStrategy,
+  findStrategy,
+  insertStrategy,
+} from '../store/strategies.js';
 import { invalidDefinition } from './invalid-definition.js';
 
 const createBody = Type.Object(
@@ -19,7 +24,8 @@ const idParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 /**
  * The caller's strategies: `POST /api/v1/strategies` stores a definition (validated exactly
  * as `/validate` does, stored normalised) as a draft; `GET /api/v1/strategies/:id` reads it;
- * `POST /api/v1/strategies/:id/activate` makes it active (idempotent). Another user's
+ * `POST /api/v1/strategies/:id/activate` makes it active and `/deactivate` a draft again (both
+ * idempotent). Another user's
  * strategy is 404, whether or not it exists.
  */
 export const strategiesRoutes: FastifyPluginAsync = async (app) => {
@@ -57,6 +63,16 @@ export const strategiesRoutes: FastifyPluginAsync = async (app) => {
     { ...authenticated, schema: { params: idParams } },
     async (request) => {
       const strategy = await activateStrategy(app.pg, request.user!.id, request.params.id);
+      if (!strategy) throw new strategyErrors.ALP_STRATEGY_NOT_FOUND();
+      return strategy;
+    },
+  );
+
+  app.post<{ Params: Static<typeof idParams> }>(
+    '/api/v1/strategies/:id/deactivate',
+    { ...authenticated, schema: { params: idParams } },
+    async (request) => {
+      const strategy = await deactivateStrategy(app.pg, request.user!.id, request.params.id);
       if (!strategy) throw new strategyErrors.ALP_STRATEGY_NOT_FOUND();
       return strategy;
     },

@@ -82,3 +82,18 @@ export async function activateStrategy(
   );
   return rows[0] && fromRow(rows[0]);
 }
+
+/** Active back to draft (idempotent): the evaluator no longer trades it. */
+export async function deactivateStrategy(
+  db: Tx,
+  ownerId: string,
+  id: string,
+): Promise<Strategy | undefined> {
+  const { rows } = await db.query<Row>(
+    `UPDATE strategies SET status = 'draft', activated_at = NULL
+      WHERE id = $1 AND owner_id = $2
+      RETURNING ${COLUMNS}`,
+    [id, ownerId],
+  );
+  return rows[0] && fromRow(rows[0]);
+}

@@ -5,6 +5,7 @@ import { onExecutionReports } from '../orders/execution-reported.js';
 import { startReconciler, type Reconciler } from '../orders/reconciler.js';
 import { DEFAULT_FLOW_SETTINGS, type FlowSettings } from '../orders/flow-settings.js';
 import { cancelOrderRoute } from './cancel-order.js';
+import { internalOrdersRoute } from './internal-orders.js';
 import { placeOrderRoute } from './place-order.js';
 import { positionsRoute } from './positions.js';
 import { readOrdersRoutes } from './read-orders.js';
@@ -36,6 +37,7 @@ export function tradingRoutes(settings: FlowSettings = DEFAULT_FLOW_SETTINGS): F
     });
     await app.register(placeOrderRoute, { settings });
     await app.register(cancelOrderRoute, { settings });
+    await app.register(internalOrdersRoute, { settings });
     await app.register(readOrdersRoutes);
     await app.register(positionsRoute);
   };

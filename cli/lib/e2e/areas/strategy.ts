@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { bodyOf, expectProblem, expectStatus } from '../expect.js';
 import { headerOf } from '../http.js';
@@ -32,6 +33,34 @@ interface Trade {
   cash: string;
   position: string;
 }
+
+interface Signal {
+  id: string;
+  strategyId: string;
+  candleTime: string;
+  side: 'buy' | 'sell';
+  quantity: string | null;
+  price: string;
+  status: 'placed' | 'failed' | 'skipped';
+  orderId: string | null;
+  orderStatus: string | null;
+  filledQuantity: string;
+  reason: string | null;
+}
+
+interface Order {
+  id: string;
+  clientOrderId: string;
+  symbol: string;
+  side: string;
+  type: string;
+  quantity: string;
+  status: string;
+  cumQty: string;
+}
+
+const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 
 interface BacktestRun {
   id: string;
@@ -272,6 +301,12 @@ export const strategy = area('strategy', [
       assert.deepEqual(again.body, active);
       const read = await owner.call('GET', `/api/v1/strategies/${draft.id}`);
       assert.deepEqual(read.body, active, 'read back active');
+      // Deactivated: a draft again (twice: the same), and no longer evaluated.
+      for (const time of ['deactivate', 'deactivate again']) {
+        const off = await owner.call('POST', `/api/v1/strategies/${draft.id}/deactivate`);
+        expectStatus(off, 200, time);
+        assert.deepEqual(off.body, { ...active, status: 'draft', activatedAt: null }, time);
+      }
     },
   },
   {
@@ -374,7 +409,173 @@ export const strategy = area('strategy', [
   {
     id: 'E47',
     title: "an active strategy's signal places an order",
-    missing:
-      "live signals: nothing evaluates an active strategy on market data (strategy has backtests over the broker's candles, but no evaluator loop for active strategies), and strategy cannot place an order for the user: trading's POST /api/v1/orders takes only the user's own access token and trading has no service-token order route (e.g. POST /internal/orders {userId, ...} with an Idempotency-Key derived from strategy id + signal candle) for strategy to call",
+    timeoutMs: 120_000,
+    async run(t) {
+      const [owner, other] = await Promise.all([t.user({ deposit: '100000.00' }), t.user()]);
+      const parameters = { symbol: 'AAPL', amount: '1000', interval: '1m' };
+      const created = await owner.call('POST', '/api/v1/strategies', {
+        body: { name: 'AAPL every minute', type: 'dca', parameters },
+      });
+      expectStatus(created, 201, 'create');
+      const strategyId = bodyOf<Strategy>(created, 'strategy').id;
+      try {
+        const activated = await owner.call('POST', `/api/v1/strategies/${strategyId}/activate`);
+        expectStatus(activated, 200, 'activate');
+        assert.equal(bodyOf<Strategy>(activated, 'activated').status, 'active');
+        const activatedAt = Date.parse(bodyOf<Strategy>(activated, 'activated').activatedAt!);
+        const signalsUrl = `/api/v1/strategies/${strategyId}/signals`;
+
+        const instruments = await owner.call('GET', '/api/v1/market/instruments');
+        expectStatus(instruments, 200, 'instruments');
+        const aapl = bodyOf<{ instruments: { symbol: string; lotSize: string }[] }>(
+          instruments,
+          'instruments',
+        ).instruments.find((i) => i.symbol === 'AAPL');
+        assert.ok(aapl, 'the broker lists AAPL');
+
+        // The first one-minute candle closing after the activation gives a DCA buy: wait for it.
+        const readSignals = async () => {
+          const res = await owner.call('GET', signalsUrl);
+          expectStatus(res, 200, 'signals');
+          return bodyOf<{ items: Signal[] }>(res, 'signals').items;
+        };
+        const deadline = Date.now() + 90_000;
+        let signals = await readSignals();
+        while (!signals.some((s) => s.status === 'placed') && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 2_000));
+          t.signal.throwIfAborted();
+          signals = await readSignals();
+        }
+        const signal = signals.at(-1);
+        assert.ok(signal, `a signal within 90 s of the activation, got ${JSON.stringify(signals)}`);
+        t.note(`first signal: ${JSON.stringify(signal)}`);
+        const candleEnd = Date.parse(signal.candleTime) + MINUTE;
+        assert.ok(
+          candleEnd > activatedAt,
+          `its candle closed after the activation: ${signal.candleTime}`,
+        );
+        assert.equal(signal.side, 'buy', 'DCA buys');
+        assert.equal(signal.status, 'placed', `the order was placed: ${JSON.stringify(signal)}`);
+
+        // Sized as the backtest sizes DCA: whole lots of `amount` at the candle's close.
+        const market = await owner.call('GET', '/api/v1/market/candles/AAPL?interval=1m&limit=10');
+        expectStatus(market, 200, 'candles');
+        const candle = bodyOf<{ candles: Candle[] }>(market, 'candles').candles.find(
+          (c) => c.openTime === signal.candleTime,
+        );
+        assert.ok(
+          candle?.complete,
+          `the signal's candle ${signal.candleTime} is a finished candle`,
+        );
+        assert.equal(signal.price, new D(candle.close).toFixed(), "at the candle's close");
+        const lot = new D(aapl.lotSize);
+        const expected = new D(parameters.amount).div(candle.close).div(lot).floor().times(lot);
+        assert.equal(signal.quantity, expected.toFixed(), 'amount / close, in whole lots');
+
+        // The order is the owner's, with the signal's quantity, and filled through the broker.
+        const order = await owner.call('GET', `/api/v1/orders/${signal.orderId}`);
+        expectStatus(order, 200, "the signal's order, read by its owner");
+        assert.deepEqual(
+          pick(bodyOf<Order>(order, 'order'), [
+            'id',
+            'clientOrderId',
+            'symbol',
+            'side',
+            'type',
+            'quantity',
+            'status',
+            'cumQty',
+          ]),
+          {
+            id: signal.orderId,
+            clientOrderId: createHash('sha256')
+              .update(`${owner.id}:strategy:${strategyId}:${signal.candleTime}`, 'utf8')
+              .digest('hex')
+              .slice(0, 32),
+            symbol: 'AAPL',
+            side: 'buy',
+            type: 'market',
+            quantity: signal.quantity,
+            status: 'Filled',
+            cumQty: signal.quantity,
+          },
+        );
+        assert.equal(signal.orderStatus, 'Filled');
+        assert.equal(signal.filledQuantity, signal.quantity);
+        const theirOrder = await other.call('GET', `/api/v1/orders/${signal.orderId}`);
+        expectProblem(theirOrder, 404, 'ALP_ORDERS_NOT_FOUND', 'another user reading the order');
+        // The route strategy places it through is not the user's: not at the gateway, and
+        // trading itself refuses a user's token there.
+        const internal = {
+          userId: owner.id,
+          symbol: 'AAPL',
+          side: 'buy',
+          type: 'market',
+          quantity: '1',
+        };
+        const viaGateway = await owner.call('POST', '/internal/orders', {
+          body: internal,
+          headers: { 'idempotency-key': `strategy:${strategyId}:forged` },
+        });
+        expectProblem(
+          viaGateway,
+          404,
+          'ALP_REQUEST_NOT_FOUND',
+          'the internal route at the gateway',
+        );
+        const direct = await t.direct('trading', 'POST', '/internal/orders', {
+          token: owner.accessToken,
+          body: internal,
+          headers: { 'idempotency-key': `strategy:${strategyId}:forged` },
+        });
+        expectProblem(
+          direct,
+          401,
+          'ALP_AUTH_TOKEN_INVALID',
+          "a user's token at trading's internal route",
+        );
+        const theirSignals = await other.call('GET', signalsUrl);
+        expectProblem(theirSignals, 404, 'ALP_STRATEGY_NOT_FOUND', "another user's signals");
+
+        // Later passes over the same candle place nothing more: one signal per candle, and the
+        // owner's orders (this user places none by hand) match the placed signals one to one.
+        await new Promise((r) => setTimeout(r, 8_000));
+        const before = await readSignals();
+        const ordersRes = await owner.call('GET', '/api/v1/orders?limit=100');
+        expectStatus(ordersRes, 200, 'orders');
+        const orders = bodyOf<{ items: Order[] }>(ordersRes, 'orders').items;
+        let after = await readSignals();
+        const ids = (list: Signal[]) =>
+          list.filter((s) => s.status === 'placed').map((s) => s.orderId!);
+        if (!orders.every((o) => ids(after).includes(o.id))) {
+          // An order whose signal was still being committed: the pass ends within seconds.
+          await new Promise((r) => setTimeout(r, 5_000));
+          after = await readSignals();
+        }
+        const candles = after.map((s) => s.candleTime);
+        assert.equal(new Set(candles).size, candles.length, `one signal per candle: ${candles}`);
+        assert.equal(
+          orders.filter((o) => o.id === signal.orderId).length,
+          1,
+          'one order for the first candle',
+        );
+        for (const id of ids(before)) {
+          assert.ok(
+            orders.some((o) => o.id === id),
+            `signal order ${id} among the owner's orders`,
+          );
+        }
+        for (const o of orders) {
+          assert.ok(ids(after).includes(o.id), `order ${o.id} belongs to a signal`);
+        }
+        assert.ok(
+          orders.length >= ids(before).length && orders.length <= ids(after).length,
+          `orders ${orders.length} match signals ${ids(before).length}..${ids(after).length}`,
+        );
+      } finally {
+        // Deactivated, so the strategy does not go on trading after the test.
+        await owner.call('POST', `/api/v1/strategies/${strategyId}/deactivate`);
+      }
+    },
   },
 ]);

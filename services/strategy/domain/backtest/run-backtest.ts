@@ -65,7 +65,8 @@ export interface BacktestResult {
 /** Fractional digits of ratios (returns, drawdown, win rate). */
 export const RATIO_SCALE = 8;
 
-const DCA_INTERVAL_MS: Readonly<Record<string, number>> = {
+export const DCA_INTERVAL_MS: Readonly<Record<string, number>> = {
+  '1m': 60_000,
   '1h': 3_600_000,
   '1d': 86_400_000,
   '1w': 604_800_000,
@@ -76,11 +77,17 @@ function ratio(numerator: Decimal, denominator: Decimal): string {
   return r.isZero() ? '0' : formatDecimal(r);
 }
 
-type SignalRule = (closes: readonly Decimal[], i: number) => Signal;
+/** The strategy's signal at candle `i` of `closes` (oldest first). */
+export type SignalRule = (closes: readonly Decimal[], i: number) => Signal;
 
-function signalRule(input: BacktestInput): SignalRule {
-  const p = input.definition.parameters;
-  switch (input.definition.type) {
+/**
+ * The rule of a strategy over candles `candleMs` wide: the backtest and the live evaluator
+ * decide with the same one. DCA buys at candle 0 and then once per interval (at least once
+ * per candle when its interval is shorter than a candle).
+ */
+export function signalRule(definition: StrategyDefinition, candleMs: number): SignalRule {
+  const p = definition.parameters;
+  switch (definition.type) {
     case 'sma-crossover':
       return (closes, i) => smaCrossoverSignal(closes, i, p.fast as number, p.slow as number);
     case 'momentum': {
@@ -88,10 +95,7 @@ function signalRule(input: BacktestInput): SignalRule {
       return (closes, i) => momentumSignal(closes, i, p.lookback as number, threshold);
     }
     case 'dca': {
-      const every = Math.max(
-        1,
-        Math.floor(DCA_INTERVAL_MS[p.interval as string]! / input.candleMs),
-      );
+      const every = Math.max(1, Math.floor(DCA_INTERVAL_MS[p.interval as string]! / candleMs));
       return (_closes, i) => dcaSignal(i, every);
     }
   }
@@ -112,7 +116,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const params = input.definition.parameters;
   const cap = params.maxPosition === undefined ? undefined : new Dec(params.maxPosition as string);
   const dcaAmount = input.definition.type === 'dca' ? new Dec(params.amount as string) : undefined;
-  const rule = signalRule(input);
+  const rule = signalRule(input.definition, input.candleMs);
   const closes = input.candles.map((c) => new Dec(c.close));
 
   let cash = initialCash;

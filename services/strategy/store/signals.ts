@@ -1,0 +1,115 @@
+import type { Tx } from '../../platform/transaction.js';
+
+/** A live signal as the API shows it. */
+export interface StrategySignal {
+  readonly id: string;
+  readonly strategyId: string;
+  /** Open time of the finished candle whose close gave the signal. */
+  readonly candleTime: string;
+  readonly side: 'buy' | 'sell';
+  /** Null for a signal that could not be sized (skipped). */
+  readonly quantity: string | null;
+  /** The candle's close the order was sized at. */
+  readonly price: string;
+  /** `placed`: trading took the order (it may still be Rejected by risk: see orderStatus). */
+  readonly status: 'placed' | 'failed' | 'skipped';
+  readonly orderId: string | null;
+  readonly orderStatus: string | null;
+  readonly filledQuantity: string;
+  readonly reason: string | null;
+  readonly createdAt: string;
+}
+
+export type NewSignal = Omit<StrategySignal, 'createdAt'> & {
+  readonly ownerId: string;
+  readonly idempotencyKey: string;
+};
+
+interface Row {
+  id: string;
+  strategy_id: string;
+  candle_time: Date;
+  side: 'buy' | 'sell';
+  quantity: string | null;
+  price: string;
+  status: StrategySignal['status'];
+  order_id: string | null;
+  order_status: string | null;
+  filled_quantity: string;
+  reason: string | null;
+  created_at: Date;
+}
+
+function fromRow(r: Row): StrategySignal {
+  return {
+    id: r.id,
+    strategyId: r.strategy_id,
+    candleTime: r.candle_time.toISOString(),
+    side: r.side,
+    quantity: r.quantity,
+    price: r.price,
+    status: r.status,
+    orderId: r.order_id,
+    orderStatus: r.order_status,
+    filledQuantity: r.filled_quantity,
+    reason: r.reason,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+/**
+ * Records a signal; a signal already recorded for the strategy and candle (by another
+ * instance) is kept as it is. True when this call recorded it.
+ */
+export async function insertSignal(db: Tx, s: NewSignal): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO strategy_signals (id, strategy_id, owner_id, candle_time, side, quantity, price,
+       idempotency_key, status, order_id, order_status, filled_quantity, reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (strategy_id, candle_time) DO NOTHING`,
+    [
+      s.id,
+      s.strategyId,
+      s.ownerId,
+      s.candleTime,
+      s.side,
+      s.quantity,
+      s.price,
+      s.idempotencyKey,
+      s.status,
+      s.orderId,
+      s.orderStatus,
+      s.filledQuantity,
+      s.reason,
+    ],
+  );
+  return rowCount === 1;
+}
+
+/** The owner's strategy's signals, newest candle first (at most `limit`). */
+export async function listSignals(
+  db: Tx,
+  strategyId: string,
+  limit: number,
+): Promise<StrategySignal[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT id, strategy_id, candle_time, side, quantity::text AS quantity, price::text AS price,
+            status, order_id, order_status, filled_quantity::text AS filled_quantity, reason,
+            created_at
+       FROM strategy_signals WHERE strategy_id = $1
+      ORDER BY candle_time DESC LIMIT $2`,
+    [strategyId, limit],
+  );
+  return rows.map(fromRow);
+}
+
+/** The strategy's position: what its orders filled, buys minus sells. */
+export async function strategyPosition(db: Tx, strategyId: string): Promise<string> {
+  const { rows } = await db.query<{ position: string }>(
+    `SELECT coalesce(sum(CASE side WHEN 'buy' THEN filled_quantity ELSE -filled_quantity END), 0)::text
+            AS position
+       FROM strategy_signals WHERE strategy_id = $1`,
+    [strategyId],
+  );
+  return rows[0]!.position;
+}

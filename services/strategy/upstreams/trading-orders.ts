@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { isUpstreamRejected } from '../../platform/index.js';
+
+/** The part of trading's order view a signal keeps. */
+export interface PlacedOrder {
+  readonly id: string;
+  readonly status: string;
+  readonly cumQty: string;
+}
+
+export type PlaceOutcome =
+  | { readonly kind: 'placed'; readonly order: PlacedOrder }
+  /** Trading refused the order for good (invalid, or the key used with another order). */
+  | { readonly kind: 'refused'; readonly code: string }
+  /** No answer, or one to retry: the next evaluation retries with the same key. */
+  | { readonly kind: 'retry'; readonly error: unknown };
+
+/** Answers that the same request would get again (409 in progress, 401, 429, 5xx: retried). */
+const REFUSED = new Set([400, 404, 422]);
+
+export interface LiveOrder {
+  readonly userId: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly quantity: string;
+  readonly idempotencyKey: string;
+}
+
+/**
+ * A market order for the strategy's owner through trading's `POST /internal/orders` (the
+ * path of a user's own order: risk, broker, audit, outbox). The key travels in the body: the
+ * service client sends no custom headers. A retry with the same key never places twice.
+ */
+export async function placeLiveOrder(app: FastifyInstance, o: LiveOrder): Promise<PlaceOutcome> {
+  try {
+    const res = await app.services.call<PlacedOrder>('trading', {
+      method: 'POST',
+      path: '/internal/orders',
+      body: {
+        userId: o.userId,
+        idempotencyKey: o.idempotencyKey,
+        symbol: o.symbol,
+        side: o.side,
+        type: 'market',
+        quantity: o.quantity,
+      },
+      timeoutMs: 15_000,
+    });
+    return { kind: 'placed', order: res.body };
+  } catch (err) {
+    if (isUpstreamRejected(err) && REFUSED.has(err.upstream.status)) {
+      return { kind: 'refused', code: err.upstream.code ?? `HTTP ${err.upstream.status}` };
+    }
+    return { kind: 'retry', error: err };
+  }
+}

@@ -1,0 +1,62 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { tradingErrors } from '../errors.js';
+import { isValidIdempotencyKey } from '../orders/client-order-id.js';
+import type { FlowSettings } from '../orders/flow-settings.js';
+import { placeOrder } from '../orders/place-order.js';
+import { callContext } from './call-context.js';
+
+const USER_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * The idempotency key of an internal order: the Idempotency-Key header, or `idempotencyKey`
+ * in the body (the platform's service client sends no custom headers); both must agree.
+ */
+function keyOf(request: FastifyRequest, body: Record<string, unknown>): string {
+  const raw = request.headers['idempotency-key'];
+  const header = Array.isArray(raw) ? raw[0] : raw;
+  const inBody = body['idempotencyKey'];
+  if (inBody !== undefined && typeof inBody !== 'string') {
+    throw new tradingErrors.ALP_ORDERS_IDEMPOTENCY_KEY_INVALID();
+  }
+  if (header && inBody !== undefined && header !== inBody) {
+    throw new tradingErrors.ALP_ORDERS_IDEMPOTENCY_KEY_INVALID();
+  }
+  const key = header || inBody;
+  if (key === undefined || key === '') throw new tradingErrors.ALP_ORDERS_IDEMPOTENCY_KEY_MISSING();
+  if (!isValidIdempotencyKey(key)) throw new tradingErrors.ALP_ORDERS_IDEMPOTENCY_KEY_INVALID();
+  return key;
+}
+
+/**
+ * `POST /internal/orders` (service token from strategy only): places an order for `userId`
+ * exactly as `POST /api/v1/orders` does for a user (same claim per user and key, risk check,
+ * broker, audit and outbox), so the order is the user's and a replayed key places nothing.
+ */
+export const internalOrdersRoute: FastifyPluginAsync<{ settings: FlowSettings }> = async (
+  app,
+  { settings },
+) => {
+  app.post(
+    '/internal/orders',
+    { preValidation: app.authenticateService(['strategy']) },
+    async (request, reply) => {
+      const body = request.body;
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        throw new tradingErrors.ALP_ORDERS_INVALID('the body must be a JSON object');
+      }
+      const { userId, idempotencyKey: _key, ...order } = body as Record<string, unknown>;
+      if (typeof userId !== 'string' || !USER_ID.test(userId)) {
+        throw new tradingErrors.ALP_ORDERS_INVALID('userId: must be the user id of the order');
+      }
+      const key = keyOf(request, body as Record<string, unknown>);
+      const result = await placeOrder(app, settings, {
+        userId,
+        idempotencyKey: key,
+        body: order,
+        context: callContext(request),
+      });
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(result.status).send(result.body);
+    },
+  );
+};
