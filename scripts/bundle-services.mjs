@@ -28,7 +28,10 @@ await build({
   logLevel: 'warning',
   // Native addons stay where npm put them: the package picks its prebuilt binary for the
   // platform at run time (an optional dependency per platform), which a bundle cannot hold.
-  external: ['@node-rs/argon2'],
+  // graphql refuses schemas and errors from "another realm": Mercurius require()s it and the
+  // graphql-gateway loads the same CJS build with createRequire (graph/graphql-runtime.ts),
+  // which a bundle would turn into two copies. Left external, both get node_modules' one.
+  external: ['@node-rs/argon2', 'graphql'],
   // CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __alphintraCreateRequire } from 'node:module'; const require = __alphintraCreateRequire(import.meta.url);",
