@@ -6,11 +6,12 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/database.js';
-import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
+import { createTestIdentity } from '../../test/support/identity.js';
 import { parseConfig } from '../platform/index.js';
 import { build } from './app.js';
 import { configSchema } from './config.js';
 import { smaCrossoverExample } from './domain/sma-crossover-example.js';
+import { testServiceEnv } from '../../test/support/service-env.js';
 
 const id = createTestIdentity();
 // Same issuer, audience and kid as `id`, but its own key pair: its tokens must not verify.
@@ -25,17 +26,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('no-code routes (real PostgreSQL)', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     db = await createTestDatabase('nocode');
-    const config = parseConfig(configSchema, {
-      SERVICE_NAME: 'no-code',
-      PORT: 0,
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: db.url,
-      AUTH_URL: 'http://127.0.0.1:1',
-      JWT_ISSUER: TEST_ISSUER,
-      JWT_AUDIENCE: TEST_AUDIENCE,
-      SERVICE_CREDENTIAL: 'c'.repeat(43),
-      STRATEGY_URL: 'http://127.0.0.1:1',
-    });
+    const config = parseConfig(configSchema, testServiceEnv('no-code', db.url));
     app = await build(config, { logger: false, keys: id.keys });
     await app.ready();
   });

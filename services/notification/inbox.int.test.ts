@@ -8,7 +8,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/database.js';
-import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
+import { createTestIdentity } from '../../test/support/identity.js';
 import { until } from '../../test/support/until.js';
 import type { EventTopic } from '../catalog.js';
 import { applyOnce, createPgBossBus, type EventEnvelope } from '../platform/events/index.js';
@@ -18,6 +18,7 @@ import { configSchema } from './config.js';
 import { orderEventHandlers } from './events/order-event-handlers.js';
 import { MAX_STREAMS_PER_USER } from './routes/stream.js';
 import type { EntryView } from './store/inbox-store.js';
+import { testServiceEnv } from '../../test/support/service-env.js';
 
 const id = createTestIdentity();
 const bearer = (userId: string) => ({ authorization: `Bearer ${id.accessToken({ id: userId })}` });
@@ -95,17 +96,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('the inbox (real PostgreSQL, real bus)', ()
 
   beforeAll(async () => {
     db = await createTestDatabase('notification_inbox');
-    const config = parseConfig(configSchema, {
-      SERVICE_NAME: 'notification',
-      PORT: 0,
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: db.url,
-      BUS_DATABASE_URL: db.url,
-      AUTH_URL: 'http://127.0.0.1:1',
-      JWT_ISSUER: TEST_ISSUER,
-      JWT_AUDIENCE: TEST_AUDIENCE,
-      SERVICE_CREDENTIAL: 'c'.repeat(43),
-    });
+    const config = parseConfig(configSchema, testServiceEnv('notification', db.url));
     a = await build(config, { logger: false, keys: id.keys });
     b = await build(config, { logger: false, keys: id.keys });
     await a.listen({ port: 0, host: '127.0.0.1' });
@@ -433,20 +424,10 @@ describe.skipIf(!ADMIN_DATABASE_URL)('closing with open streams', () => {
   test('close() ends open streams instead of waiting for them', async () => {
     const db = await createTestDatabase('notification_close');
     try {
-      const app = await build(
-        parseConfig(configSchema, {
-          SERVICE_NAME: 'notification',
-          PORT: 0,
-          LOG_LEVEL: 'silent',
-          DATABASE_URL: db.url,
-          BUS_DATABASE_URL: db.url,
-          AUTH_URL: 'http://127.0.0.1:1',
-          JWT_ISSUER: TEST_ISSUER,
-          JWT_AUDIENCE: TEST_AUDIENCE,
-          SERVICE_CREDENTIAL: 'c'.repeat(43),
-        }),
-        { logger: false, keys: id.keys },
-      );
+      const app = await build(parseConfig(configSchema, testServiceEnv('notification', db.url)), {
+        logger: false,
+        keys: id.keys,
+      });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const stream = await openStream(
         `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,

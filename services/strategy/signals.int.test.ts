@@ -7,12 +7,13 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/database.js';
-import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
+import { createTestIdentity } from '../../test/support/identity.js';
 import { createService, parseConfig } from '../platform/index.js';
 import { definition } from './app.js';
 import { configSchema } from './config.js';
 import { evaluateActiveStrategies, signalKey } from './live/evaluator.js';
 import { strategyRoutes } from './routes/index.js';
+import { testServiceEnv } from '../../test/support/service-env.js';
 
 const id = createTestIdentity();
 const bearer = (u: { id: string }) => ({
@@ -99,18 +100,10 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
 
     beforeAll(async () => {
       [db, fakes] = await Promise.all([createTestDatabase('strategy_live'), startFakes()]);
-      const config = parseConfig(configSchema, {
-        SERVICE_NAME: 'strategy',
-        PORT: 0,
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: db.url,
-        AUTH_URL: 'http://127.0.0.1:1',
-        JWT_ISSUER: TEST_ISSUER,
-        JWT_AUDIENCE: TEST_AUDIENCE,
-        SERVICE_CREDENTIAL: 'c'.repeat(43),
-        TRADING_URL: fakes.url,
-        BROKER_URL: fakes.url,
-      });
+      const config = parseConfig(
+        configSchema,
+        testServiceEnv('strategy', db.url, { TRADING_URL: fakes.url, BROKER_URL: fakes.url }),
+      );
       // No timer: the tests run the passes themselves.
       app = await createService({ ...definition, routes: strategyRoutes({ pollMs: 0 }) }, config, {
         logger: false,

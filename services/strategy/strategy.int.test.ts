@@ -6,10 +6,11 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/database.js';
-import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
+import { createTestIdentity } from '../../test/support/identity.js';
 import { parseConfig } from '../platform/index.js';
 import { build } from './app.js';
 import { configSchema } from './config.js';
+import { testServiceEnv } from '../../test/support/service-env.js';
 
 const id = createTestIdentity();
 // Same issuer, audience and kid as `id`, but its own key pair: its tokens must not verify.
@@ -24,18 +25,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
   let app: FastifyInstance;
   beforeAll(async () => {
     db = await createTestDatabase('strategy');
-    const config = parseConfig(configSchema, {
-      SERVICE_NAME: 'strategy',
-      PORT: 0,
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: db.url,
-      AUTH_URL: 'http://127.0.0.1:1',
-      JWT_ISSUER: TEST_ISSUER,
-      JWT_AUDIENCE: TEST_AUDIENCE,
-      SERVICE_CREDENTIAL: 'c'.repeat(43),
-      TRADING_URL: 'http://127.0.0.1:1',
-      BROKER_URL: 'http://127.0.0.1:1',
-    });
+    const config = parseConfig(configSchema, testServiceEnv('strategy', db.url));
     app = await build(config, { logger: false, keys: id.keys });
     await app.ready();
   });

@@ -6,12 +6,13 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/database.js';
-import { createTestIdentity, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/identity.js';
+import { createTestIdentity } from '../../test/support/identity.js';
 import { parseConfig } from '../platform/index.js';
 import { build } from './app.js';
 import { configSchema } from './config.js';
 import { clientOrderIdFor } from './orders/client-order-id.js';
 import { FILL_PRICE, startFakeUpstreams, type FakeUpstreams } from './testing/fake-upstreams.js';
+import { testServiceEnv } from '../../test/support/service-env.js';
 
 const identity = createTestIdentity();
 const carol = { id: randomUUID() };
@@ -33,19 +34,14 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
         createTestDatabase('trading_internal_bus'),
         startFakeUpstreams(),
       ]);
-      const config = parseConfig(configSchema, {
-        SERVICE_NAME: 'trading',
-        PORT: 0,
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: db.url,
-        BUS_DATABASE_URL: busDb.url,
-        AUTH_URL: 'http://127.0.0.1:1',
-        RISK_URL: fake.riskUrl,
-        BROKER_URL: fake.brokerUrl,
-        JWT_ISSUER: TEST_ISSUER,
-        JWT_AUDIENCE: TEST_AUDIENCE,
-        SERVICE_CREDENTIAL: 'c'.repeat(43),
-      });
+      const config = parseConfig(
+        configSchema,
+        testServiceEnv('trading', db.url, {
+          BUS_DATABASE_URL: busDb.url,
+          RISK_URL: fake.riskUrl,
+          BROKER_URL: fake.brokerUrl,
+        }),
+      );
       app = await build(config, {
         logger: false,
         keys: identity.keys,
