@@ -23,6 +23,9 @@ const definition: ServiceDefinition<typeof schema> = {
       throw new Error('secret detail at /srv/app.js:12');
     });
     app.get('/ip', async (req) => ({ ip: req.ip }));
+    app.get('/events', async (_req, reply) =>
+      reply.header('content-type', 'text/event-stream; charset=utf-8').send('data: x\n\n'),
+    );
     app.post(
       '/echo',
       { schema: { body: Type.Object({ n: Type.String() }, { additionalProperties: false }) } },
@@ -173,6 +176,15 @@ describe('createService', () => {
       /http_request_duration_seconds_count\{service="graphql-gateway",instance="0",method="GET",route="\/things\/:id",status_code="410"\} 2/,
     );
     expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  test('a Server-Sent Events stream is not a request duration (its life would fill the p99)', async () => {
+    const a = await build();
+    expect((await a.inject({ url: '/events' })).statusCode).toBe(200);
+    await a.inject({ url: '/things/1' });
+    const text = (await a.inject({ url: '/metrics?name=http_request_duration_seconds' })).body;
+    expect(text).toMatch(/route="\/things\/:id"/);
+    expect(text).not.toMatch(/route="\/events"/);
   });
 
   test('/metrics?name= answers only the named metrics, leaving out names it does not hold', async () => {

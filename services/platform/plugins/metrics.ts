@@ -98,12 +98,22 @@ export const metricsPlugin = fp<MetricsOptions>(
     };
     app.decorate('metrics', metrics);
 
+    const isEventStream = (type: unknown) =>
+      String(type ?? '')
+        .toLowerCase()
+        .startsWith('text/event-stream');
     const http = metrics.histogram(
       'http_request_duration_seconds',
       'HTTP request duration by method, route template and status code',
       ['method', 'route', 'status_code'],
     );
     app.addHook('onResponse', (request, reply, done) => {
+      // A stream (Server-Sent Events) lasts as long as its client listens: its life is not a
+      // latency, and counted as one it would fill the top buckets and the SLO's p99.
+      if (isEventStream(reply.getHeader('content-type') ?? reply.raw.getHeader('content-type'))) {
+        done();
+        return;
+      }
       // The route template, never the raw URL, so ids do not explode label cardinality.
       const route = request.routeOptions.url ?? 'unmatched';
       http.observe(
