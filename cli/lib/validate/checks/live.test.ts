@@ -49,14 +49,12 @@ describe('Prometheus text', () => {
 });
 
 test('every gateway route prefix of the catalog has a probe under it', () => {
-  for (const s of services) {
-    for (const r of s.routes) {
-      const probe = ROUTE_PROBES[r.prefix];
-      expect(probe, r.prefix).toBeDefined();
-      expect(probe!.path === r.prefix || probe!.path.startsWith(`${r.prefix}/`), r.prefix).toBe(
-        true,
-      );
-    }
+  const prefixes = services.flatMap((s) => s.routes.map((r) => r.prefix));
+  // Exactly one probe per catalog prefix: none missing, none for a prefix the catalog lacks.
+  expect(Object.keys(ROUTE_PROBES).sort()).toEqual([...prefixes].sort());
+  for (const prefix of prefixes) {
+    const { path } = ROUTE_PROBES[prefix]!;
+    expect(path === prefix || path.startsWith(`${prefix}/`), `${prefix}: ${path}`).toBe(true);
   }
   for (const [name, probe] of Object.entries(PROTECTED_PROBES)) {
     const spec = services.find((s) => s.name === name)!;
