@@ -148,6 +148,44 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       expect((await ordersOf(dave)).map((o) => o.id)).toContain(res.json().id);
     });
 
+    test("GET /internal/orders/:id reads the user's order for strategy only", async () => {
+      const key = `strategy:${randomUUID()}:read`;
+      const placed = await post(fromStrategy(), {
+        userId: carol.id,
+        idempotencyKey: key,
+        ...order,
+      });
+      expect(placed.statusCode).toBe(201);
+      const { id } = placed.json() as { id: string };
+      const read = (headers: Record<string, string>, userId: string, orderId = id) =>
+        app.inject({
+          url: `/internal/orders/${orderId}?userId=${encodeURIComponent(userId)}`,
+          headers,
+        });
+
+      const mine = await read(fromStrategy(), carol.id);
+      expect(mine.statusCode).toBe(200);
+      expect(mine.json()).toMatchObject({ id, status: 'Filled', cumQty: '3' });
+      // As the user reads it: the same view.
+      const asUser = await app.inject({
+        url: `/api/v1/orders/${id}`,
+        headers: bearer(identity.accessToken(carol)),
+      });
+      expect(mine.json()).toEqual(asUser.json());
+
+      // Another user's id, an unknown order: 404 alike.
+      expect((await read(fromStrategy(), dave.id)).json()).toMatchObject({
+        code: 'ALP_ORDERS_NOT_FOUND',
+      });
+      expect((await read(fromStrategy(), carol.id, randomUUID())).statusCode).toBe(404);
+      expect((await read(fromStrategy(), '')).json()).toMatchObject({ code: 'ALP_ORDERS_INVALID' });
+      // Only strategy: a user's token, another service's.
+      expect((await read(bearer(identity.accessToken(carol)), carol.id)).statusCode).toBe(401);
+      expect(
+        (await read(bearer(identity.serviceToken('risk', 'trading')), carol.id)).statusCode,
+      ).toBe(403);
+    });
+
     test.each([
       ['no key', {}, { userId: carol.id, ...order }, 'ALP_ORDERS_IDEMPOTENCY_KEY_MISSING'],
       [

@@ -3,6 +3,8 @@ import { tradingErrors } from '../errors.js';
 import { isValidIdempotencyKey } from '../orders/client-order-id.js';
 import type { FlowSettings } from '../orders/flow-settings.js';
 import { placeOrder } from '../orders/place-order.js';
+import { findOwnOrder } from '../store/order-queries.js';
+import { orderView } from '../store/order-row.js';
 import { callContext } from './call-context.js';
 
 const USER_ID = /^[\x21-\x7e]{1,128}$/;
@@ -31,6 +33,8 @@ function keyOf(request: FastifyRequest, body: Record<string, unknown>): string {
  * `POST /internal/orders` (service token from strategy only): places an order for `userId`
  * exactly as `POST /api/v1/orders` does for a user (same claim per user and key, risk check,
  * broker, audit and outbox), so the order is the user's and a replayed key places nothing.
+ * `GET /internal/orders/:id?userId=` reads such an order as its user would: strategy follows
+ * the orders it placed to their final state (a market order the broker filled in parts).
  */
 export const internalOrdersRoute: FastifyPluginAsync<{ settings: FlowSettings }> = async (
   app,
@@ -57,6 +61,20 @@ export const internalOrdersRoute: FastifyPluginAsync<{ settings: FlowSettings }>
       });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(result.status).send(result.body);
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { userId?: string } }>(
+    '/internal/orders/:id',
+    { preValidation: app.authenticateService(['strategy']) },
+    async (request) => {
+      const { userId } = request.query;
+      if (typeof userId !== 'string' || !USER_ID.test(userId)) {
+        throw new tradingErrors.ALP_ORDERS_INVALID('userId: must be the user id of the order');
+      }
+      const row = await findOwnOrder(app.pg, userId, request.params.id);
+      if (!row) throw new tradingErrors.ALP_ORDERS_NOT_FOUND();
+      return orderView(row);
     },
   );
 };
