@@ -13,6 +13,7 @@ import { definition } from './app.js';
 import { configSchema } from './config.js';
 import { evaluateActiveStrategies, signalKey } from './live/evaluator.js';
 import { strategyRoutes } from './routes/index.js';
+import { recordSignalOrder } from './store/signals.js';
 import { testServiceEnv } from '../../test/support/service-env.js';
 
 const id = createTestIdentity();
@@ -50,7 +51,14 @@ async function startFakes() {
     tradingMode: 'up' as 'up' | 'down',
     tradingDelayMs: 0,
     calls: [] as { authorization: Record<string, unknown>; body: Record<string, unknown> }[],
-    orders: new Map<string, { id: string; status: string; cumQty: string; quantity: string }>(),
+    orders: new Map<
+      string,
+      { id: string; userId: string; status: string; cumQty: string; quantity: string }
+    >(),
+    /** What a new order has filled when trading answers; null: all of it. */
+    filledAtAnswer: null as string | null,
+    /** Who read orders back (GET /internal/orders/:id). */
+    reads: [] as { authorization: Record<string, unknown>; userId: unknown }[],
   };
   const app = Fastify();
   app.get('/api/v1/market/instruments', async () => ({
@@ -74,15 +82,25 @@ async function startFakes() {
     const key = `${String(body.userId)}|${String(body.idempotencyKey)}`;
     let order = state.orders.get(key);
     if (!order) {
+      const partly = state.filledAtAnswer;
       order = {
         id: randomUUID(),
-        status: 'Filled',
-        cumQty: String(body.quantity),
+        userId: String(body.userId),
+        status: partly === null ? 'Filled' : 'PartiallyFilled',
+        cumQty: partly ?? String(body.quantity),
         quantity: String(body.quantity),
       };
       state.orders.set(key, order);
     }
     return reply.code(201).send(order);
+  });
+  app.get('/internal/orders/:id', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const { userId } = request.query as { userId?: string };
+    state.reads.push({ authorization: tokenOf(request.headers.authorization), userId });
+    const order = [...state.orders.values()].find((o) => o.id === id && o.userId === userId);
+    if (!order) return reply.code(404).send({ code: 'ALP_ORDERS_NOT_FOUND' });
+    return order;
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -123,6 +141,8 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       fakes.state.tradingMode = 'up';
       fakes.state.tradingDelayMs = 0;
       fakes.state.calls.length = 0;
+      fakes.state.reads.length = 0;
+      fakes.state.filledAtAnswer = null;
       // Earlier tests' strategies stay out of the way.
       await pool.query(`UPDATE strategies SET status = 'draft', activated_at = NULL`);
     });
@@ -196,7 +216,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
           },
         },
       ]);
-      const order = [...fakes.state.orders.values()].at(-1)!;
+      const { userId: _user, ...order } = [...fakes.state.orders.values()].at(-1)!;
       expect(await signalsOf(owner, strategyId)).toEqual([
         {
           id: expect.any(String),
@@ -316,6 +336,79 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
         ['buy', '12', 'placed'],
       ]);
       expect(await signalsOf(owner, draft.json().id)).toEqual([]);
+    });
+
+    test('an order that fills after its answer: the signal follows it, the position counts every fill', async () => {
+      const owner = { id: randomUUID() };
+      fakes.state.candles = candlesUntilNow(['10', '9']);
+      const strategyId = await activeStrategy(owner, 'sma-crossover', {
+        symbol: 'AAPL',
+        timeframe: '1m',
+        fast: 1,
+        slow: 2,
+        maxPosition: '3',
+      });
+      await evaluateActiveStrategies(app);
+      // Crosses above: buy 3, of which the broker's displayed size fills 1 at once.
+      fakes.state.filledAtAnswer = '1';
+      nextCandle('12');
+      await evaluateActiveStrategies(app);
+      const bought = [...fakes.state.orders.values()].at(-1)!;
+      expect(
+        (await signalsOf(owner, strategyId)).map((s) => [s.orderStatus, s.filledQuantity]),
+      ).toEqual([['PartiallyFilled', '1']]);
+
+      // The next pass reads the order back for its owner, with strategy's token to trading.
+      await evaluateActiveStrategies(app);
+      expect(fakes.state.reads).toEqual([
+        { authorization: { sub: 'strategy', aud: 'trading', typ: 'svc+jwt' }, userId: owner.id },
+      ]);
+      // The rest fills at later steps; the pass after that shows it.
+      Object.assign(bought, { status: 'Filled', cumQty: '3' });
+      await evaluateActiveStrategies(app);
+      expect(
+        (await signalsOf(owner, strategyId)).map((s) => [s.orderStatus, s.filledQuantity]),
+      ).toEqual([['Filled', '3']]);
+      // A final order is not read again.
+      const reads = fakes.state.reads.length;
+      await evaluateActiveStrategies(app);
+      expect(fakes.state.reads).toHaveLength(reads);
+
+      // Crosses below: the sell is the 3 that filled, not the 1 of the first answer.
+      fakes.state.filledAtAnswer = null;
+      nextCandle('8');
+      await evaluateActiveStrategies(app);
+      expect(fakes.state.calls.map((c) => [c.body.side, c.body.quantity])).toEqual([
+        ['buy', '3'],
+        ['sell', '3'],
+      ]);
+    });
+
+    test('an answer read late never takes a signal back', async () => {
+      const owner = { id: randomUUID() };
+      fakes.state.candles = candlesUntilNow(['100']);
+      fakes.state.filledAtAnswer = '1';
+      const strategyId = await activeStrategy(owner, 'dca', {
+        symbol: 'AAPL',
+        amount: '500',
+        interval: '1m',
+      });
+      await evaluateActiveStrategies(app);
+      const [signal] = await signalsOf(owner, strategyId);
+      expect(signal).toMatchObject({
+        quantity: '5',
+        orderStatus: 'PartiallyFilled',
+        filledQuantity: '1',
+      });
+      await recordSignalOrder(pool, signal!.id as string, { status: 'Filled', cumQty: '5' });
+      // An instance that read the order earlier records its older answer afterwards.
+      await recordSignalOrder(pool, signal!.id as string, {
+        status: 'PartiallyFilled',
+        cumQty: '2',
+      });
+      expect(await signalsOf(owner, strategyId)).toMatchObject([
+        { orderStatus: 'Filled', filledQuantity: '5' },
+      ]);
     });
   },
 );

@@ -45,7 +45,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('strategy routes (real PostgreSQL)', () => 
         'POST /api/v1/strategies/validate: parameter validation listing every problem, normalised parameters',
         "POST /api/v1/strategies, GET /api/v1/strategies/:id: the caller's strategies, stored normalised as drafts (authenticated; another user's is 404)",
         'POST /api/v1/strategies/:id/activate and /deactivate: draft to active and back, idempotent',
-        "live signals: every finished candle of an active strategy's symbol and timeframe (DCA: its interval) is evaluated with the backtest's rule; a buy or sell places a market order for the owner through trading's POST /internal/orders with the key strategy:<id>:<candle open time> (one evaluating instance per strategy: FOR UPDATE SKIP LOCKED)",
+        "live signals: every finished candle of an active strategy's symbol and timeframe (DCA: its interval) is evaluated with the backtest's rule; a buy or sell places a market order for the owner through trading's POST /internal/orders with the key strategy:<id>:<candle open time> (one evaluating instance per strategy: FOR UPDATE SKIP LOCKED); each pass reads open orders back until they are final, so a signal shows what its order filled",
         "GET /api/v1/strategies/:id/signals: the caller's strategy's signals with their orders (another user's is 404)",
         "POST /api/v1/strategies/:id/backtests: deterministic backtest of the caller's strategy over the broker's finished simulated candles (from/to or the latest limit), exact decimal metrics and the trade list, stored",
         'GET /api/v1/strategies/:id/backtests/:runId: a stored backtest run, byte for byte as computed',

@@ -12,8 +12,14 @@ import {
   type LiveCandle,
 } from '../domain/live/live-decision.js';
 import type { StrategyDefinition } from '../domain/validate-strategy.js';
-import { insertSignal, strategyPosition, type NewSignal } from '../store/signals.js';
-import { placeLiveOrder } from '../upstreams/trading-orders.js';
+import {
+  insertSignal,
+  recordSignalOrder,
+  strategyPosition,
+  takeOpenSignalOrders,
+  type NewSignal,
+} from '../store/signals.js';
+import { placeLiveOrder, readLiveOrder } from '../upstreams/trading-orders.js';
 import { liveCandles, lotSizeOf } from './live-market.js';
 
 export interface EvaluatorSettings {
@@ -193,12 +199,31 @@ async function evaluateStrategy(
   }
 }
 
+/** Most open orders one pass reads back from trading. */
+const ORDERS_READ_PER_PASS = 50;
+
 /**
- * One pass over the active strategies: each gets its evaluation row (created on its first
- * pass) and is evaluated on the candles finished since the last pass. A failure of one
- * strategy (the broker not answering, say) is logged and does not stop the others.
+ * Reads back from trading the orders of placed signals that are not final yet (a market
+ * order larger than the displayed size answers PartiallyFilled and fills at later steps), so
+ * that a signal shows its order's state and the strategy's position counts every fill.
+ */
+export async function followSignalOrders(app: FastifyInstance): Promise<void> {
+  const open = await takeOpenSignalOrders(app.pg, ORDERS_READ_PER_PASS);
+  for (const o of open) {
+    const order = await readLiveOrder(app, o.ownerId, o.orderId);
+    if (order) await recordSignalOrder(app.pg, o.signalId, order);
+  }
+}
+
+/**
+ * One pass over the active strategies: the open orders of earlier signals are read back
+ * first (a position counts what they filled since), then each strategy gets its evaluation
+ * row (created on its first pass) and is evaluated on the candles finished since the last
+ * pass. A failure of one strategy (the broker not answering, say) is logged and does not
+ * stop the others.
  */
 export async function evaluateActiveStrategies(app: FastifyInstance): Promise<void> {
+  await followSignalOrders(app);
   await app.pg.query(
     `INSERT INTO strategy_evaluations (strategy_id)
      SELECT id FROM strategies WHERE status = 'active'

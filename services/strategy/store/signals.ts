@@ -103,6 +103,49 @@ export async function listSignals(
   return rows.map(fromRow);
 }
 
+/** A placed signal whose order may still fill. */
+export interface OpenSignalOrder {
+  readonly signalId: string;
+  readonly ownerId: string;
+  readonly orderId: string;
+}
+
+/**
+ * Placed signals whose orders are not final (not Filled, Canceled, Rejected or Expired: the
+ * list is the partial index's of migration 004), least recently read back first (at most
+ * `limit`), marked read now so that the next pass starts with the others.
+ */
+export async function takeOpenSignalOrders(db: Tx, limit: number): Promise<OpenSignalOrder[]> {
+  const { rows } = await db.query<{ id: string; owner_id: string; order_id: string }>(
+    `UPDATE strategy_signals SET order_read_at = now()
+      WHERE id IN (SELECT id FROM strategy_signals
+                    WHERE status = 'placed'
+                      AND order_status NOT IN ('Filled', 'Canceled', 'Rejected', 'Expired')
+                    ORDER BY order_read_at NULLS FIRST LIMIT $1
+                      FOR UPDATE SKIP LOCKED)
+      RETURNING id, owner_id, order_id`,
+    [limit],
+  );
+  return rows.map((r) => ({ signalId: r.id, ownerId: r.owner_id, orderId: r.order_id }));
+}
+
+/**
+ * Records what trading answered for a signal's order. What filled only grows: an answer read
+ * before another instance's newer one never takes the signal back, and a final state stays.
+ */
+export async function recordSignalOrder(
+  db: Tx,
+  signalId: string,
+  order: { readonly status: string; readonly cumQty: string },
+): Promise<void> {
+  await db.query(
+    `UPDATE strategy_signals SET order_status = $2, filled_quantity = $3
+      WHERE id = $1 AND filled_quantity <= $3
+        AND order_status NOT IN ('Filled', 'Canceled', 'Rejected', 'Expired')`,
+    [signalId, order.status, order.cumQty],
+  );
+}
+
 /** The strategy's position: what its orders filled, buys minus sells. */
 export async function strategyPosition(db: Tx, strategyId: string): Promise<string> {
   const { rows } = await db.query<{ position: string }>(

@@ -54,3 +54,24 @@ export async function placeLiveOrder(app: FastifyInstance, o: LiveOrder): Promis
     return { kind: 'retry', error: err };
   }
 }
+
+/**
+ * The order as trading holds it now (`GET /internal/orders/:id`, for its user), or null when
+ * trading does not answer: the next pass reads it again.
+ */
+export async function readLiveOrder(
+  app: FastifyInstance,
+  userId: string,
+  orderId: string,
+): Promise<PlacedOrder | null> {
+  try {
+    const res = await app.services.call<PlacedOrder>('trading', {
+      path: `/internal/orders/${encodeURIComponent(orderId)}?userId=${encodeURIComponent(userId)}`,
+      timeoutMs: 5_000,
+    });
+    return res.body;
+  } catch (err) {
+    app.log.warn({ err, orderId }, "reading a signal's order from trading failed");
+    return null;
+  }
+}

@@ -411,8 +411,10 @@ export const strategy = area('strategy', [
     title: "an active strategy's signal places an order",
     timeoutMs: 120_000,
     async run(t) {
-      const [owner, other] = await Promise.all([t.user({ deposit: '100000.00' }), t.user()]);
-      const parameters = { symbol: 'AAPL', amount: '1000', interval: '1m' };
+      // Each buy (~780 AAPL) is larger than the broker ever displays (at most 500 lots at a step),
+      // so its order fills over several steps and the signal must follow it to Filled.
+      const [owner, other] = await Promise.all([t.user({ deposit: '1000000.00' }), t.user()]);
+      const parameters = { symbol: 'AAPL', amount: '150000', interval: '1m' };
       const created = await owner.call('POST', '/api/v1/strategies', {
         body: { name: 'AAPL every minute', type: 'dca', parameters },
       });
@@ -446,9 +448,18 @@ export const strategy = area('strategy', [
           t.signal.throwIfAborted();
           signals = await readSignals();
         }
-        const signal = signals.at(-1);
+        let signal = signals.at(-1);
         assert.ok(signal, `a signal within 90 s of the activation, got ${JSON.stringify(signals)}`);
         t.note(`first signal: ${JSON.stringify(signal)}`);
+        // The rest of the buy fills at later steps: strategy reads its order back on each pass
+        // until it is final, so the signal ends Filled.
+        const firstId = signal.id;
+        const followUntil = Date.now() + 30_000;
+        while (signal.orderStatus !== 'Filled' && Date.now() < followUntil) {
+          await new Promise((r) => setTimeout(r, 1_000));
+          t.signal.throwIfAborted();
+          signal = (await readSignals()).find((s) => s.id === firstId) ?? signal;
+        }
         const candleEnd = Date.parse(signal.candleTime) + MINUTE;
         assert.ok(
           candleEnd > activatedAt,
