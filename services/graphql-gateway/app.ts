@@ -1,10 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  createService,
-  upstreamUrl,
-  type BuildOptions,
-  type ServiceDefinition,
-} from '../platform/index.js';
+import { createService, type BuildOptions, type ServiceDefinition } from '../platform/index.js';
 import { configSchema, type Config } from './config.js';
 import { isProduction } from './profile.js';
 import { graphqlRoute } from './routes/graphql.js';
@@ -30,15 +25,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     ],
   },
   routes: async (app, { config }) => {
-    await app.register(graphqlRoute, {
-      production: isProduction(config),
-      upstreams: {
-        user: upstreamUrl(config, 'user'),
-        trading: upstreamUrl(config, 'trading'),
-        broker: upstreamUrl(config, 'broker'),
-      },
-      socketDir: config.SOCKET_DIR,
-    });
+    await app.register(graphqlRoute, { production: isProduction(config) });
   },
 };
 

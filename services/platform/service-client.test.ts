@@ -28,7 +28,7 @@ beforeAll(async () => {
       .send({ status: 404, code: 'ALP_USER_NOT_FOUND', detail: 'no such user' }),
   );
   upstream.get('/slow', async (req) => {
-    req.raw.on('close', () => (aborted += 1));
+    req.raw.socket.once('close', () => (aborted += 1));
     await new Promise((r) => setTimeout(r, 2_000));
     return { late: true };
   });
@@ -78,7 +78,8 @@ describe('service client', () => {
       body: { a: '1.10' },
       context,
     });
-    expect(res).toEqual({ status: 200, body: { got: { a: '1.10' } } });
+    expect(res).toMatchObject({ status: 200, body: { got: { a: '1.10' } } });
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     const h = seen.at(-1)!.headers;
     expect(h.authorization).toBe('Bearer static-user');
     expect(h['x-request-id']).toBe('req-abcdef12');
@@ -91,10 +92,51 @@ describe('service client', () => {
       upstreams: { user: base },
       tokens: staticTokens,
     });
-    await expect(client.call('user', { method: 'DELETE', path: '/thing' })).resolves.toEqual({
-      status: 204,
-      body: undefined,
+    const res = await client.call('user', { method: 'DELETE', path: '/thing' });
+    expect([res.status, res.body]).toEqual([204, undefined]);
+  });
+
+  test("on a user's behalf: the user's own token instead of a service token, and extra headers", async () => {
+    const fetched: string[] = [];
+    client = createServiceClient({
+      service: 'graphql-gateway',
+      upstreams: { trading: base },
+      tokens: createServiceTokenSource({
+        fetchToken: async (aud) => {
+          fetched.push(aud);
+          return { token: `static-${aud}`, expiresInSec: 300 };
+        },
+      }),
     });
+    await client.call('trading', {
+      method: 'POST',
+      path: '/echo',
+      body: {},
+      authorization: 'Bearer the-users-token',
+      headers: { 'idempotency-key': 'k-1', accept: 'text/html', 'x-request-id': 'forged' },
+      context,
+    });
+    const h = seen.at(-1)!.headers;
+    expect(h.authorization).toBe('Bearer the-users-token');
+    expect(h['idempotency-key']).toBe('k-1');
+    // The client's own headers win over the caller's.
+    expect(h.accept).toBe('application/json');
+    expect(h['x-request-id']).toBe('req-abcdef12');
+    expect(fetched).toEqual([]);
+  });
+
+  test("the caller's abort ends the call with the abort's reason, not an upstream error", async () => {
+    client = createServiceClient({
+      service: 'auth',
+      upstreams: { user: base },
+      tokens: staticTokens,
+    });
+    const before = aborted;
+    const caller = new AbortController();
+    const call = client.call('user', { path: '/slow', signal: caller.signal });
+    setTimeout(() => caller.abort(new Error('the subscription closed')), 50);
+    await expect(call).rejects.toThrow('the subscription closed');
+    await expect.poll(() => aborted).toBe(before + 1);
   });
 
   test('a problem+json answer → ALP_UPSTREAM_REJECTED with the upstream status and code', async () => {
@@ -111,6 +153,7 @@ describe('service client', () => {
         status: 404,
         code: 'ALP_USER_NOT_FOUND',
         detail: 'no such user',
+        title: undefined,
       },
     });
     await expect(client.call('user', { path: '/html' })).rejects.toMatchObject({
@@ -125,6 +168,7 @@ describe('service client', () => {
       upstreams: { user: base },
       tokens: staticTokens,
     });
+    const before = aborted;
     const started = Date.now();
     await expect(client.call('user', { path: '/slow', timeoutMs: 200 })).rejects.toMatchObject({
       code: 'ALP_UPSTREAM_TIMEOUT',
@@ -132,7 +176,7 @@ describe('service client', () => {
       message: 'service user did not answer within 200 ms',
     });
     expect(Date.now() - started).toBeLessThan(1_500);
-    await expect.poll(() => aborted).toBe(1);
+    await expect.poll(() => aborted).toBe(before + 1);
   });
 
   test('nobody listening → ALP_UPSTREAM_UNAVAILABLE (503)', async () => {

@@ -9,7 +9,8 @@ import { createServiceTokenSource, type ServiceTokenSource } from './security/in
 /*
  * Service-to-service calls: one undici Pool per upstream (keep-alive, bounded connections),
  * a deadline per call that really aborts it, JSON in and out, a service token addressed to the
- * target on every call, and the caller's request id and trace context propagated. Failures
+ * target on every call (or, for a call made on a user's behalf, the user's own token), and the
+ * caller's request id and trace context propagated. Failures
  * become typed errors from one registry, so a route that does not catch them still answers a
  * clean problem+json (502/503/504) instead of a stack.
  */
@@ -27,6 +28,7 @@ export interface UpstreamAnswer {
   /** The upstream's `code` (e.g. ALP_USER_NOT_FOUND), or undefined when it sent no problem+json. */
   readonly code: string | undefined;
   readonly detail: string | undefined;
+  readonly title: string | undefined;
 }
 
 export type UpstreamRejectedError = InstanceType<
@@ -56,10 +58,20 @@ export interface CallOptions {
   readonly context?: CallContext;
   /** Deadline for the whole call, token fetch included (default: the client's). */
   readonly timeoutMs?: number;
+  /**
+   * The caller's own `Authorization` header, sent instead of a service token: the upstream
+   * then checks the user and scopes the call to that user itself (graphql-gateway's fields).
+   */
+  readonly authorization?: string;
+  /** More request headers (e.g. Idempotency-Key); the client's own headers win. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Aborts the call (a closed subscription); the abort's reason is thrown as it is. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ServiceResponse<T> {
   readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Parsed JSON body; undefined for an empty body (204). */
   readonly body: T;
 }
@@ -148,12 +160,12 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
   async function send<T>(
     target: ServiceName,
     o: CallOptions,
-    token: string | undefined,
+    authorization: string | undefined,
     signal: AbortSignal,
   ): Promise<ServiceResponse<T>> {
     const { pool, prefix } = poolFor(target);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
+    const headers: Record<string, string> = { ...o.headers, accept: 'application/json' };
+    if (authorization) headers.authorization = authorization;
     if (o.context) headers['x-request-id'] = o.context.id;
     const tp = traceparent(o.context);
     if (tp) headers.traceparent = tp;
@@ -190,14 +202,15 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
       }
     }
     if (res.statusCode >= 200 && res.statusCode < 300) {
-      return { status: res.statusCode, body: parsed as T };
+      return { status: res.statusCode, headers: res.headers, body: parsed as T };
     }
-    const problem = (parsed ?? {}) as { code?: unknown; detail?: unknown };
+    const problem = (parsed ?? {}) as { code?: unknown; detail?: unknown; title?: unknown };
     const upstream: UpstreamAnswer = {
       service: target,
       status: res.statusCode,
       code: typeof problem.code === 'string' ? problem.code : undefined,
       detail: typeof problem.detail === 'string' ? problem.detail : undefined,
+      title: typeof problem.title === 'string' ? problem.title : undefined,
     };
     const err = new serviceClientErrors.ALP_UPSTREAM_REJECTED(target, res.statusCode);
     throw withExtras(Object.assign(err, { upstream }), {
@@ -209,14 +222,18 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
     async call<T>(target: ServiceName, o: CallOptions) {
       poolFor(target); // an unknown upstream is a bug, not an outage: fail before the try
       const timeoutMs = o.timeoutMs ?? defaultTimeout;
-      const signal = AbortSignal.timeout(timeoutMs);
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const signal = o.signal ? AbortSignal.any([deadline, o.signal]) : deadline;
       try {
-        const token = isTokenExchange(target, o) ? undefined : await tokens.getToken(target);
-        return await send<T>(target, o, token, signal);
+        const authorization =
+          o.authorization ??
+          (isTokenExchange(target, o) ? undefined : `Bearer ${await tokens.getToken(target)}`);
+        return await send<T>(target, o, authorization, signal);
       } catch (err) {
         const code = (err as { code?: unknown }).code;
         if (typeof code === 'string' && code.startsWith('ALP_')) throw err;
-        if (isTimeout(err, signal)) {
+        if (o.signal?.aborted) throw err;
+        if (isTimeout(err, deadline)) {
           throw Object.assign(new serviceClientErrors.ALP_UPSTREAM_TIMEOUT(target, timeoutMs), {
             cause: err,
           });

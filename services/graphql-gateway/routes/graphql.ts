@@ -5,13 +5,10 @@ import type { GraphContext } from '../graph/context.js';
 import { graphql } from '../graph/graphql-runtime.js';
 import { graphLimits, type GraphLimits } from '../graph/limits.js';
 import { graphResolvers, typeDefs } from '../graph/schema.js';
-import { createUpstreamClient, type UpstreamName } from '../upstream/upstream-client.js';
+import { upstreamClient } from '../upstream/upstream-client.js';
 
 export interface GraphqlRouteOptions {
   readonly production: boolean;
-  /** Base URLs of the services the graph reads (USER_URL, TRADING_URL, BROKER_URL). */
-  readonly upstreams: Readonly<Record<UpstreamName, string>>;
-  readonly socketDir?: string | undefined;
   /** Overrides the depth limit (tests use a small one). */
   readonly queryDepth?: number;
   /** Overrides how often subscriptions poll trading (tests use a short one). */
@@ -29,8 +26,7 @@ export interface GraphqlRouteOptions {
  */
 export const graphqlRoute: FastifyPluginAsync<GraphqlRouteOptions> = async (app, opts) => {
   const limits: GraphLimits = graphLimits(opts.production, opts.queryDepth);
-  const upstream = createUpstreamClient({ upstreams: opts.upstreams, socketDir: opts.socketDir });
-  app.addHook('onClose', () => upstream.close());
+  const upstream = upstreamClient(app.services);
 
   await app.register(mercurius, {
     schema: typeDefs,
