@@ -50,7 +50,11 @@ async function startFakes() {
     candles: [] as Candle[],
     tradingMode: 'up' as 'up' | 'down',
     tradingDelayMs: 0,
-    calls: [] as { authorization: Record<string, unknown>; body: Record<string, unknown> }[],
+    calls: [] as {
+      authorization: Record<string, unknown>;
+      key: unknown;
+      body: Record<string, unknown>;
+    }[],
     orders: new Map<
       string,
       { id: string; userId: string; status: string; cumQty: string; quantity: string }
@@ -76,10 +80,15 @@ async function startFakes() {
   app.get('/api/v1/market/candles/:symbol', async () => ({ candles: state.candles }));
   app.post('/internal/orders', async (request, reply) => {
     const body = request.body as Record<string, unknown>;
-    state.calls.push({ authorization: tokenOf(request.headers.authorization), body });
+    const idempotencyKey = request.headers['idempotency-key'];
+    state.calls.push({
+      authorization: tokenOf(request.headers.authorization),
+      key: idempotencyKey,
+      body,
+    });
     await new Promise((r) => setTimeout(r, state.tradingDelayMs));
     if (state.tradingMode === 'down') return reply.code(503).send({ code: 'DOWN' });
-    const key = `${String(body.userId)}|${String(body.idempotencyKey)}`;
+    const key = `${String(body.userId)}|${String(idempotencyKey)}`;
     let order = state.orders.get(key);
     if (!order) {
       const partly = state.filledAtAnswer;
@@ -206,9 +215,9 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
         {
           // A service token from strategy, addressed to trading.
           authorization: { sub: 'strategy', aud: 'trading', typ: 'svc+jwt' },
+          key: `strategy:${strategyId}:${candleTime}`,
           body: {
             userId: owner.id,
-            idempotencyKey: `strategy:${strategyId}:${candleTime}`,
             symbol: 'AAPL',
             side: 'buy',
             type: 'market',
@@ -242,7 +251,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
       // The next candle: the next buy, with its own key.
       nextCandle('200');
       await evaluateActiveStrategies(app);
-      expect(fakes.state.calls.map((c) => c.body.idempotencyKey)).toEqual([
+      expect(fakes.state.calls.map((c) => c.key)).toEqual([
         signalKey(strategyId, candleTime),
         signalKey(strategyId, fakes.state.candles.at(-1)!.openTime),
       ]);
@@ -291,7 +300,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
 
       fakes.state.tradingMode = 'up';
       await evaluateActiveStrategies(app);
-      const keys = fakes.state.calls.map((c) => c.body.idempotencyKey);
+      const keys = fakes.state.calls.map((c) => c.key);
       expect(keys).toEqual([keys[0], keys[0]]);
       expect((await signalsOf(owner, strategyId)).map((s) => [s.status, s.quantity])).toEqual([
         ['placed', '2'],

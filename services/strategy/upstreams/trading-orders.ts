@@ -28,17 +28,17 @@ export interface LiveOrder {
 
 /**
  * A market order for the strategy's owner through trading's `POST /internal/orders` (the
- * path of a user's own order: risk, broker, audit, outbox). The key travels in the body: the
- * service client sends no custom headers. A retry with the same key never places twice.
+ * path of a user's own order: risk, broker, audit, outbox), with the Idempotency-Key header:
+ * a retry with the same key never places twice.
  */
 export async function placeLiveOrder(app: FastifyInstance, o: LiveOrder): Promise<PlaceOutcome> {
   try {
     const res = await app.services.call<PlacedOrder>('trading', {
       method: 'POST',
       path: '/internal/orders',
+      headers: { 'idempotency-key': o.idempotencyKey },
       body: {
         userId: o.userId,
-        idempotencyKey: o.idempotencyKey,
         symbol: o.symbol,
         side: o.side,
         type: 'market',

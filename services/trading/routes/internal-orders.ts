@@ -9,21 +9,10 @@ import { callContext } from './call-context.js';
 
 const USER_ID = /^[\x21-\x7e]{1,128}$/;
 
-/**
- * The idempotency key of an internal order: the Idempotency-Key header, or `idempotencyKey`
- * in the body (the platform's service client sends no custom headers); both must agree.
- */
-function keyOf(request: FastifyRequest, body: Record<string, unknown>): string {
+/** The Idempotency-Key header of an internal order (required, as on the public route). */
+function keyOf(request: FastifyRequest): string {
   const raw = request.headers['idempotency-key'];
-  const header = Array.isArray(raw) ? raw[0] : raw;
-  const inBody = body['idempotencyKey'];
-  if (inBody !== undefined && typeof inBody !== 'string') {
-    throw new tradingErrors.ALP_ORDERS_IDEMPOTENCY_KEY_INVALID();
-  }
-  if (header && inBody !== undefined && header !== inBody) {
-    throw new tradingErrors.ALP_ORDERS_IDEMPOTENCY_KEY_INVALID();
-  }
-  const key = header || inBody;
+  const key = Array.isArray(raw) ? raw[0] : raw;
   if (key === undefined || key === '') throw new tradingErrors.ALP_ORDERS_IDEMPOTENCY_KEY_MISSING();
   if (!isValidIdempotencyKey(key)) throw new tradingErrors.ALP_ORDERS_IDEMPOTENCY_KEY_INVALID();
   return key;
@@ -48,11 +37,11 @@ export const internalOrdersRoute: FastifyPluginAsync<{ settings: FlowSettings }>
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
         throw new tradingErrors.ALP_ORDERS_INVALID('the body must be a JSON object');
       }
-      const { userId, idempotencyKey: _key, ...order } = body as Record<string, unknown>;
+      const { userId, ...order } = body as Record<string, unknown>;
       if (typeof userId !== 'string' || !USER_ID.test(userId)) {
         throw new tradingErrors.ALP_ORDERS_INVALID('userId: must be the user id of the order');
       }
-      const key = keyOf(request, body as Record<string, unknown>);
+      const key = keyOf(request);
       const result = await placeOrder(app, settings, {
         userId,
         idempotencyKey: key,
