@@ -1,6 +1,5 @@
 import { request } from 'undici';
-import { LOCAL_HOST } from '../../cli/lib/runtime/local/env-context.js';
-import type { RuntimeState } from '../../cli/lib/runtime/local/state.js';
+import { instanceUrl, type RuntimeState } from '../../cli/lib/runtime/local/state.js';
 
 /**
  * Garbage-collection pauses of the services, read from the histogram every service exports
@@ -70,7 +69,7 @@ export function parseGcHistogram(text: string): GcTotals | undefined {
 export function metricsTargets(state: RuntimeState): MetricsTarget[] {
   return state.instances
     .filter((i) => i.pid !== null)
-    .map((i) => ({ name: i.service, url: `http://${LOCAL_HOST}:${i.port}` }));
+    .map((i) => ({ name: i.service, url: instanceUrl(i) }));
 }
 
 async function scrape(url: string, timeoutMs: number): Promise<GcTotals | undefined> {

@@ -1,9 +1,13 @@
-import type { ServiceName } from '../../services/catalog.js';
+import { SERVICE_NAMES, type ServiceName } from '../../services/catalog.js';
 import { UserError } from '../../cli/lib/errors.js';
-import { LOCAL_HOST } from '../../cli/lib/runtime/local/env-context.js';
 import { isAlive } from '../../cli/lib/runtime/local/liveness.js';
 import type { HomePaths } from '../../cli/lib/runtime/local/paths.js';
-import { classifyState, readState, type RuntimeState } from '../../cli/lib/runtime/local/state.js';
+import {
+  classifyState,
+  readState,
+  serviceUrl,
+  type RuntimeState,
+} from '../../cli/lib/runtime/local/state.js';
 
 /** Base URL of the first live instance of each running service. */
 export type TargetUrls = Partial<Record<ServiceName, string>>;
@@ -16,9 +20,9 @@ export function targetUrlsOf(
   alive: (pid: number | null) => boolean,
 ): TargetUrls {
   const urls: TargetUrls = {};
-  for (const i of [...state.instances].sort((a, b) => a.index - b.index)) {
-    if (urls[i.service] === undefined && alive(i.pid))
-      urls[i.service] = `http://${LOCAL_HOST}:${i.port}`;
+  for (const service of SERVICE_NAMES) {
+    const url = serviceUrl(state, service, alive);
+    if (url) urls[service] = url;
   }
   return urls;
 }

@@ -5,11 +5,14 @@ import { afterEach, describe, expect, test } from 'vitest';
 import {
   claimState,
   classifyState,
+  instanceUrl,
   readState,
   removeState,
+  serviceUrl,
   writeState,
   type RuntimeState,
 } from '../../cli/lib/runtime/local/state.js';
+import { recordedInstance, runtimeState } from '../support/runtime-state.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -110,5 +113,32 @@ describe('classifyState', () => {
     ['detached, only the old up pid reused -> stale', state(), aliveOnly(100), 'stale'],
   ] as const)('%s', (_name, s, alive, expected) => {
     expect(classifyState(s, alive)).toBe(expected);
+  });
+});
+
+describe('serviceUrl', () => {
+  const state = runtimeState([
+    recordedInstance('trading', 1, 6121, 21),
+    recordedInstance('trading', 0, 6120, 20),
+    recordedInstance('risk', 0, 6130, null),
+  ]);
+
+  test('the lowest-index live instance', () => {
+    expect(serviceUrl(state, 'trading', () => true)).toBe('http://127.0.0.1:6120');
+    expect(serviceUrl(state, 'trading', (pid) => pid === 21)).toBe('http://127.0.0.1:6121');
+  });
+
+  test('a stopped service: none, or with orStopped its first recorded address', () => {
+    expect(serviceUrl(state, 'risk', () => false)).toBeUndefined();
+    expect(serviceUrl(state, 'risk', () => false, true)).toBe('http://127.0.0.1:6130');
+    expect(serviceUrl(state, 'trading', () => false, true)).toBe('http://127.0.0.1:6120');
+  });
+
+  test('a service not recorded at all: none', () => {
+    expect(serviceUrl(state, 'broker', () => true, true)).toBeUndefined();
+  });
+
+  test('an instance is reached on loopback', () => {
+    expect(instanceUrl({ port: 7001 })).toBe('http://127.0.0.1:7001');
   });
 });

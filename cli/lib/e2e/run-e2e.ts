@@ -1,9 +1,8 @@
 import type { ServiceName } from '../../../services/catalog.js';
 import { UserError } from '../errors.js';
-import { LOCAL_HOST } from '../runtime/local/env-context.js';
 import { isAlive } from '../runtime/local/liveness.js';
 import type { HomePaths } from '../runtime/local/paths.js';
-import { classifyState, readState } from '../runtime/local/state.js';
+import { classifyState, readState, serviceUrl } from '../runtime/local/state.js';
 import {
   progressLine,
   runEntries,
@@ -69,10 +68,9 @@ async function platformUrls(
     });
   }
   const urlOf = (service: ServiceName): string => {
-    const live = state.instances.find((i) => i.service === service && isAlive(i.pid));
-    const any = live ?? state.instances.find((i) => i.service === service);
-    if (!any) throw new Error(`${service} has no instance in state.json`);
-    return `http://${LOCAL_HOST}:${any.port}`;
+    const url = serviceUrl(state, service, isAlive, true);
+    if (!url) throw new Error(`${service} has no instance in state.json`);
+    return url;
   };
   return { gateway: urlOf('gateway'), directUrl: urlOf };
 }

@@ -2,10 +2,9 @@ import type { ServiceName } from '../../../services/catalog.js';
 import { loadPlatformKeys, type PlatformKeys } from '../e2e/context.js';
 import { closeAgents, http } from '../e2e/http.js';
 import { UserError } from '../errors.js';
-import { LOCAL_HOST } from '../runtime/local/env-context.js';
 import { isAlive } from '../runtime/local/liveness.js';
 import type { HomePaths } from '../runtime/local/paths.js';
-import { classifyState, readState } from '../runtime/local/state.js';
+import { classifyState, instanceUrl, readState, serviceUrl } from '../runtime/local/state.js';
 import {
   progressLine,
   runEntries,
@@ -88,12 +87,10 @@ export async function findPlatform(paths: HomePaths): Promise<LivePlatform | und
     });
   }
   if (state === undefined || classifyState(state, isAlive) !== 'running') return undefined;
-  const urlOf = (i: { port: number }) => `http://${LOCAL_HOST}:${i.port}`;
   const directUrl = (service: ServiceName) => {
-    const all = state.instances.filter((i) => i.service === service);
-    const i = all.find((x) => isAlive(x.pid)) ?? all[0];
-    if (!i) throw new Error(`${service} has no instance in state.json`);
-    return urlOf(i);
+    const url = serviceUrl(state, service, isAlive, true);
+    if (!url) throw new Error(`${service} has no instance in state.json`);
+    return url;
   };
   if (!state.instances.some((i) => i.service === 'gateway')) return undefined;
   let keys: Promise<PlatformKeys> | undefined;
@@ -102,7 +99,7 @@ export async function findPlatform(paths: HomePaths): Promise<LivePlatform | und
     paths,
     instances: state.instances,
     gateway: directUrl('gateway'),
-    urlOf,
+    urlOf: instanceUrl,
     directUrl,
     keys: () => (keys ??= loadPlatformKeys(paths)),
   };

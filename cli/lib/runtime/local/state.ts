@@ -3,6 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServiceName } from '../../../../services/catalog.js';
+import { LOCAL_HOST } from './env-context.js';
 import type { UpOptions } from './options.js';
 
 /** One running (or stopped) process of a service, as recorded in state.json. */
@@ -121,4 +122,27 @@ export function classifyState(
   if (state.phase === 'starting' && alive(state.cliPid)) return 'starting';
   if (state.mode === 'foreground' && alive(state.cliPid)) return 'running';
   return 'stale';
+}
+
+/** The base URL of one recorded instance (services listen on loopback). */
+export function instanceUrl(instance: Pick<InstanceState, 'port'>): string {
+  return `http://${LOCAL_HOST}:${instance.port}`;
+}
+
+/**
+ * The base URL of `service` in a state: its first live instance (by index); with
+ * `orStopped`, else its first recorded one (a stopped service keeps its address, so a test
+ * can see it refuse). Undefined when there is none.
+ */
+export function serviceUrl(
+  state: RuntimeState,
+  service: ServiceName,
+  alive: (pid: number | null) => boolean,
+  orStopped = false,
+): string | undefined {
+  const recorded = state.instances
+    .filter((i) => i.service === service)
+    .sort((a, b) => a.index - b.index);
+  const instance = recorded.find((i) => alive(i.pid)) ?? (orStopped ? recorded[0] : undefined);
+  return instance && instanceUrl(instance);
 }

@@ -7,7 +7,7 @@ import { memoryFrom, memoryOf, postmasterTree, readMemory, type MemoryUse } from
 import { MS_PER_TICK, statOf } from './proc-stat.js';
 import type { HomePaths } from './paths.js';
 import { probeReady, readyUrl } from './readiness.js';
-import { classifyState, readState, type RuntimeState } from './state.js';
+import { classifyState, instanceUrl, readState, type RuntimeState } from './state.js';
 
 export interface InstanceStatus {
   id: string;
@@ -102,7 +102,7 @@ export async function statusOf(
         id: i.id,
         index: i.index,
         port: i.port,
-        url: `http://${LOCAL_HOST}:${i.port}`,
+        url: instanceUrl(i),
         pid: alive ? i.pid : null,
         alive,
         ready: probe.ready,
