@@ -20,10 +20,10 @@ export default class Validate extends BaseCommand {
     'Validate the platform: contract, workloads, network, observability, live.';
 
   static override description = `Runs the validation suite (SUITES.md: 45 checks, V001-V045) in three phases:
-S static: derived from services/catalog.ts, the services' config schemas and the local runtime's env builder; runs anywhere, no platform needed (CI).
+S static: derived from services/catalog.ts, the services' config schemas, the local runtime's env builder and the Kubernetes manifests committed under manifests/ (alphintra manifests renders them); runs anywhere, no platform needed (CI).
 L live: against the platform started with \`alphintra up --detach\`, found through ALPHINTRA_HOME/state.json; skipped, with the reason, when none runs.
 K kubernetes: skipped on the local target.
-A check whose subject does not exist yet (no Kubernetes manifests, no mesh, no dashboards) is listed as "not built", with what is missing: never run, never counted as passed. A check that covers only part of what SUITES.md asks says which part.
+A check whose subject does not exist yet (no schema validator, no mesh, no dashboards) is listed as "not built", with what is missing: never run, never counted as passed. A check that covers only part of what SUITES.md asks says which part.
 Exit codes: 0 no selected check failed, 1 a check failed or the run was interrupted, 2 usage, 3 a precondition (an unreadable state.json).`;
 
   static override examples = [

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, runCli, spawnCli } from './cli-process.js';
 
-const COMMANDS = ['up', 'down', 'status', 'logs', 'service start', 'service stop'];
+const COMMANDS = ['up', 'down', 'status', 'logs', 'service start', 'service stop', 'manifests'];
 
 describe('the CLI machine interface', () => {
   const home = mkdtempSync(path.join(tmpdir(), 'alp-basics-'));
@@ -34,7 +34,7 @@ describe('the CLI machine interface', () => {
         code: 'ALP_CLI_UNKNOWN_COMMAND',
         message: 'unknown command "deploy"',
         suggestions: [
-          'known commands: bench, certify, certify verify, down, e2e, logs, service start, service stop, status, up, validate',
+          'known commands: bench, certify, certify verify, down, e2e, logs, manifests, service start, service stop, status, up, validate',
           'see alphintra --help',
         ],
       },
@@ -227,5 +227,29 @@ describe('the CLI machine interface', () => {
       env: { ALPHINTRA_HOME: home, NO_COLOR: undefined, FORCE_COLOR: '1' },
     });
     expect(r.stderr).toContain('\u001b[31m');
+  });
+});
+
+describe('alphintra manifests', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'alp-manifests-'));
+  beforeAll(() => assertBuilt());
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  test('the committed manifests are what the catalog renders', async () => {
+    const r = await runCli(['manifests', '--check', '--json']);
+    expect(r.exitCode).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, data: { upToDate: true, written: [] } });
+  });
+
+  test('renders into a folder, and --check there finds a hand edit (exit 1)', async () => {
+    const r = await runCli(['manifests', '--out', out, '--version', '9.9.9', '--json']);
+    expect(r.exitCode).toBe(0);
+    const data = (r.json as { data: { written: string[]; objects: number } }).data;
+    expect(data.written).toContain(path.join(out, 'base', 'trading.yaml'));
+    expect(data.objects).toBeGreaterThan(50);
+    appendFileSync(path.join(out, 'base', 'trading.yaml'), '# a hand edit\n');
+    const check = await runCli(['manifests', '--out', out, '--version', '9.9.9', '--check']);
+    expect(check.exitCode).toBe(1);
+    expect(check.stdout).toMatch(/changed\s+base\/trading\.yaml/);
   });
 });

@@ -3,6 +3,7 @@ import type { ServiceName } from '../../../services/catalog.js';
 import type { PlatformKeys } from '../e2e/context.js';
 import type { HttpMethod, HttpOptions, HttpResult } from '../e2e/http.js';
 import type { HomePaths } from '../runtime/local/paths.js';
+import type { Located } from '../manifests/kube.js';
 import type { InstanceState, RuntimeState } from '../runtime/local/state.js';
 
 /**
@@ -87,6 +88,39 @@ export interface ValidateContext {
   fetch(method: HttpMethod, url: string, opts?: HttpOptions): Promise<HttpResult>;
   /** Records a line in the check's report (what it covered, what it saw). */
   note(line: string): void;
+  /**
+   * The committed Kubernetes manifests (manifests/, every object with its file and line),
+   * read once per run; a file that does not parse fails the checks that read it.
+   */
+  manifests(): Promise<readonly Located[]>;
+}
+
+/**
+ * A static check over the committed manifests: `rule` lists the problems it finds in them
+ * (a pure function a test can feed a broken copy), and the check fails on any.
+ */
+export function manifestCheck(
+  id: string,
+  title: string,
+  rule: (objects: readonly Located[]) => string[],
+): Check {
+  return {
+    id,
+    phase: 'S',
+    title,
+    async run(ctx) {
+      const objects = await ctx.manifests();
+      if (objects.length === 0) {
+        throw new AssertionError({
+          message: 'no manifests under manifests/: render them with alphintra manifests',
+          operator: 'fail',
+        });
+      }
+      expectNoProblems(rule(objects), title.split(/[:;(]/)[0]!.trim());
+      const files = new Set(objects.map((o) => o.file));
+      ctx.note(`${objects.length} objects in ${files.size} files under manifests/`);
+    },
+  };
 }
 
 /**

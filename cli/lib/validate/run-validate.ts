@@ -4,6 +4,8 @@ import { closeAgents, http } from '../e2e/http.js';
 import { UserError } from '../errors.js';
 import { isAlive } from '../runtime/local/liveness.js';
 import type { HomePaths } from '../runtime/local/paths.js';
+import { loadManifests, manifestsDir } from '../manifests/files.js';
+import type { Located } from '../manifests/kube.js';
 import { classifyState, instanceUrl, readState, serviceUrl } from '../runtime/local/state.js';
 import {
   progressLine,
@@ -57,6 +59,8 @@ export interface ValidateOptions {
   concurrency?: number;
   progress?: (line: string) => void;
   signal?: AbortSignal;
+  /** Where the static checks read the manifests (default: the repository's manifests/). */
+  manifestsDir?: string;
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
@@ -107,7 +111,11 @@ export async function findPlatform(paths: HomePaths): Promise<LivePlatform | und
 
 /** A check's context: its deadline, address and notes, and the platform when one runs. */
 function contextOf(
-  deps: { paths: HomePaths; platform: LivePlatform | undefined },
+  deps: {
+    paths: HomePaths;
+    platform: LivePlatform | undefined;
+    manifests: () => Promise<readonly Located[]>;
+  },
   { signal, from, notes }: RunEnv,
 ): ValidateContext {
   const ctx: ValidateContext = {
@@ -120,6 +128,7 @@ function contextOf(
       http(method, `${ctx.live().gateway}${urlPath}`, { from, signal, ...opts }),
     fetch: (method, url, opts = {}) => http(method, url, { from, signal, ...opts }),
     note: (line) => notes.push(line),
+    manifests: deps.manifests,
   };
   return ctx;
 }
@@ -134,7 +143,12 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateResult
   const selected = selectChecks(opts.checks, opts);
   const needsPlatform = selected.some((e) => !isGap(e) && e.phase === 'L');
   const platform = needsPlatform ? await findPlatform(opts.paths) : undefined;
-  const deps = { paths: opts.paths, platform };
+  let manifests: Promise<readonly Located[]> | undefined;
+  const deps = {
+    paths: opts.paths,
+    platform,
+    manifests: () => (manifests ??= loadManifests(opts.manifestsDir ?? manifestsDir())),
+  };
   const results = new Map<string, CheckResult>();
   const phaseOf = new Map(opts.checks.map((e) => [e.id, e.phase]));
   const indexOf = new Map(opts.checks.map((e, i) => [e.id, i]));

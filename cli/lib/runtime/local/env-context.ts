@@ -69,6 +69,8 @@ export function envContext(inputs: EnvInputs): EnvContext {
     host: LOCAL_HOST,
     shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
     portOf: (service: ServiceName) => instancePort(service, 0, inputs.portBase),
+    urlOf: (service: ServiceName) =>
+      `http://${LOCAL_HOST}:${instancePort(service, 0, inputs.portBase)}`,
     databaseUrlOf: (service: ServiceName) => {
       if (!catalog[service].postgres) return undefined;
       const { database, role } = databaseFor(service, inputs.dbPrefix);

@@ -29,6 +29,8 @@ export interface EnvContext {
   shutdownTimeoutMs: number;
   /** Port of the first instance of each service (upstream URLs point there). */
   portOf: (service: ServiceName) => number;
+  /** Base URL another service reaches `service` at (local: the host and that port). */
+  urlOf: (service: ServiceName) => string;
   /** The service's own DATABASE_URL (its role, its database), when it uses Postgres. */
   databaseUrlOf: (service: ServiceName) => string | undefined;
   redisUrl: string | undefined;
@@ -66,7 +68,7 @@ export const SERVICE_ENV_PROVIDERS: Readonly<
   CERT_PRIVATE_KEY_FILE: (ctx) => ctx.keys.certPrivateKeyFile,
   CERT_PUBLIC_KEY_FILE: (ctx) => ctx.keys.certPublicKeyFile,
   CORS_ORIGINS: (ctx) => ctx.parentEnv.CORS_ORIGINS ?? LOCAL_CORS_ORIGINS,
-  JWKS_URL: (ctx) => `http://${ctx.host}:${ctx.portOf('auth')}/.well-known/jwks.json`,
+  JWKS_URL: (ctx) => `${ctx.urlOf('auth')}/.well-known/jwks.json`,
 };
 
 /** Process-level variables a Node child needs to run at all; nothing else leaks from the CLI. */
@@ -122,7 +124,7 @@ export function buildServiceEnv(
   }
   // Start-order dependencies and request-time calls alike get a base URL.
   for (const dep of upstreamsOf(spec)) {
-    env[upstreamEnvVar(dep)] = `http://${ctx.host}:${ctx.portOf(dep)}`;
+    env[upstreamEnvVar(dep)] = ctx.urlOf(dep);
   }
   // Node flags for the services only (--inspect, --max-old-space-size, a --require hook):
   // the CLI's own NODE_OPTIONS is not passed on, so flags meant for it stay with it.

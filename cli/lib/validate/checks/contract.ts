@@ -33,7 +33,18 @@ import { envContext, LOCAL_HOST, platformDatabases } from '../../runtime/local/e
 import { DEFAULT_DB_PREFIX } from '../../runtime/local/options.js';
 import { planInstances } from '../../runtime/local/port-plan.js';
 import { readyUrl } from '../../runtime/local/readiness.js';
-import { expectNoProblems, type CheckEntry } from '../checks.js';
+import { manifestDrift, manifestsDir } from '../../manifests/files.js';
+import { REGISTRY, renderManifests } from '../../manifests/render.js';
+import { packageVersion } from '../../manifests/version.js';
+import { expectNoProblems, manifestCheck, type CheckEntry } from '../checks.js';
+import {
+  clusterUrlProblems,
+  imageProblems,
+  namespaceProblems,
+  portTriangleProblems,
+  referenceProblems,
+  selectorProblems,
+} from '../manifest-rules.js';
 
 /*
  * Contract and wiring (V001-V013): the class of bug the old platform shipped. Each check is a
@@ -352,8 +363,6 @@ export function breakerProblems(
 
 // ---------------------------------------------------------------- the checks
 
-const NO_MANIFESTS = 'no Kubernetes manifests are rendered yet (alphintra deploy is not built)';
-
 export const contract: CheckEntry[] = [
   {
     id: 'V001',
@@ -393,7 +402,7 @@ export const contract: CheckEntry[] = [
     id: 'V003',
     phase: 'S',
     title:
-      'every upstream URL in a service env points at a catalog service it declares (local runtime env)',
+      'every upstream URL in a service env points at a catalog service it declares (local env, and Services in the manifests)',
     async run(ctx) {
       const problems: string[] = [];
       for (const sample of sampleEnvs()) {
@@ -408,16 +417,18 @@ export const contract: CheckEntry[] = [
           );
         }
       }
-      expectNoProblems(problems, 'upstream URLs');
-      ctx.note('Kubernetes Service names are not covered: no manifests are rendered yet');
+      const cluster = clusterUrlProblems(await ctx.manifests());
+      expectNoProblems([...problems, ...cluster], 'upstream URLs');
+      ctx.note(
+        "local env samples, and every URL in the manifests' ConfigMaps (Service names and ports)",
+      );
     },
   },
-  {
-    id: 'V004',
-    phase: 'S',
-    title: 'port triangle: listen port = containerPort = probe port = Service targetPort',
-    missing: `${NO_MANIFESTS}: no containerPort, probe or Service to compare with the catalog port`,
-  },
+  manifestCheck(
+    'V004',
+    'port triangle: listen port = containerPort = probe port = Service targetPort',
+    portTriangleProblems,
+  ),
   {
     id: 'V005',
     phase: 'S',
@@ -523,42 +534,49 @@ export const contract: CheckEntry[] = [
       );
     },
   },
-  {
-    id: 'V008',
-    phase: 'S',
-    title: 'every ConfigMap, Secret, PVC, ServiceAccount and volume a pod references exists',
-    missing: `${NO_MANIFESTS}: no pod references to resolve`,
-  },
-  {
-    id: 'V009',
-    phase: 'S',
-    title: 'selectors match: Service, NetworkPolicy, PDB and HPA select or target real workloads',
-    missing: `${NO_MANIFESTS}: no selectors to match`,
-  },
-  {
-    id: 'V010',
-    phase: 'S',
-    title: 'every namespaced object is in a declared namespace, none in default',
-    missing: `${NO_MANIFESTS}: no objects or namespaces`,
-  },
+  manifestCheck(
+    'V008',
+    'every ConfigMap, Secret, PVC, ServiceAccount and volume a pod references exists',
+    referenceProblems,
+  ),
+  manifestCheck(
+    'V009',
+    'selectors match: Service, NetworkPolicy, PDB and HPA select or target real workloads',
+    selectorProblems,
+  ),
+  manifestCheck(
+    'V010',
+    'every namespaced object is in a declared namespace, none in default',
+    namespaceProblems,
+  ),
   {
     id: 'V011',
     phase: 'S',
     title: 'every manifest is valid against the Kubernetes and Istio schemas; no unknown fields',
-    missing: `${NO_MANIFESTS}: nothing to validate against the schemas`,
+    missing:
+      'manifests/ is rendered, but no schema validator is wired in (kubernetes-models and @kubernetes-models/validate are not dependencies yet)',
   },
-  {
-    id: 'V012',
-    phase: 'S',
-    title: 'images pinned by tag or digest from one allowed registry, never latest',
-    missing: `${NO_MANIFESTS}, and no container images are built: no image references`,
-  },
+  manifestCheck(
+    'V012',
+    `images pinned by tag or digest, never latest, all from ${REGISTRY}`,
+    imageProblems,
+  ),
   {
     id: 'V013',
     phase: 'S',
     title: 'committed manifests equal what the catalog renders',
-    missing: `${NO_MANIFESTS}: no renderer and no committed manifests/ to compare`,
+    async run(ctx) {
+      const files = renderManifests({ version: packageVersion() });
+      const drift = await manifestDrift(manifestsDir(), files);
+      expectNoProblems(
+        [
+          ...drift.missing.map((f) => `${f} is not committed`),
+          ...drift.changed.map((f) => `${f} differs from what the catalog renders`),
+          ...drift.extra.map((f) => `${f} is not rendered by the catalog`),
+        ].map((p) => `${p} (alphintra manifests)`),
+        'manifests',
+      );
+      ctx.note(`${files.length} files, as \`alphintra manifests\` renders them`);
+    },
   },
 ];
-
-export { NO_MANIFESTS };

@@ -1,33 +1,34 @@
-import type { CheckEntry } from '../checks.js';
-import { NO_MANIFESTS } from './contract.js';
+import { manifestCheck, type CheckEntry } from '../checks.js';
+import {
+  defaultDenyProblems,
+  exposureProblems,
+  policySimulationProblems,
+} from '../manifest-rules.js';
 
 /*
- * Network and mesh (V025-V029): NetworkPolicies and Istio objects derived from the catalog's
- * edges. None is rendered yet, and the local target cannot enforce them.
+ * Network and mesh (V025-V029): the NetworkPolicies rendered from the catalog's edges, read
+ * and simulated statically (the local target cannot enforce them). No Istio configuration is
+ * rendered yet.
  */
 
-const NO_MESH = `${NO_MANIFESTS}: no NetworkPolicies`;
-const NO_ISTIO = `${NO_MANIFESTS}, and no Istio configuration exists`;
+const NO_ISTIO = 'no Istio configuration is rendered yet (manifests/mesh does not exist)';
 
 export const network: CheckEntry[] = [
-  {
-    id: 'V025',
-    phase: 'S',
-    title: 'default-deny ingress and egress in every namespace, every pod covered',
-    missing: `${NO_MESH} (default-deny or otherwise)`,
-  },
-  {
-    id: 'V026',
-    phase: 'S',
-    title: 'policy simulation: every edge the catalog requires is allowed, undeclared edges denied',
-    missing: `${NO_MESH} to simulate the catalog's edges against`,
-  },
-  {
-    id: 'V027',
-    phase: 'S',
-    title: 'only the gateway is exposed outside the cluster; Postgres and Redis never are',
-    missing: `${NO_MANIFESTS}: no Services, Ingresses or LoadBalancers`,
-  },
+  manifestCheck(
+    'V025',
+    'default-deny ingress and egress in every namespace, every pod covered',
+    defaultDenyProblems,
+  ),
+  manifestCheck(
+    'V026',
+    'policy simulation: every edge the catalog requires is allowed, undeclared edges denied (no mesh: sidecar to istiod not simulated)',
+    policySimulationProblems,
+  ),
+  manifestCheck(
+    'V027',
+    'only the gateway is exposed outside the cluster; Postgres and Redis never are',
+    exposureProblems,
+  ),
   {
     id: 'V028',
     phase: 'S',

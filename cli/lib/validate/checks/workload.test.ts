@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { services } from '../../../../services/catalog.js';
-import { cpuMillis, memoryBytes, replicaProblems, resourceProblems } from './workload.js';
+import { cpuMillis, memoryBytes } from '../../manifests/quantity.js';
+import { replicaProblems, resourceProblems } from './workload.js';
 
 describe('V016 resources', () => {
   test('quantities', () => {

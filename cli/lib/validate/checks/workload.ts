@@ -1,35 +1,24 @@
 import { services, type ResourceSpec, type ServiceSpec } from '../../../../services/catalog.js';
-import { expectNoProblems, type CheckEntry } from '../checks.js';
-import { NO_MANIFESTS } from './contract.js';
+import { cpuMillis, memoryBytes } from '../../manifests/quantity.js';
+import { expectNoProblems, manifestCheck, type CheckEntry } from '../checks.js';
+import {
+  autoscalerProblems,
+  availabilityProblems,
+  containerResourceProblems,
+  heapCapProblems,
+  hostAccessProblems,
+  probePresenceProblems,
+  probeTimingProblems,
+  secretLiteralProblems,
+  securityContextProblems,
+  serviceAccountProblems,
+  shutdownProblems,
+} from '../manifest-rules.js';
 
 /*
- * Workload hygiene (V014-V024). What a pod spec says cannot be checked before manifests are
- * rendered; what the catalog already decides (resources, replicas) is checked for real.
+ * Workload hygiene (V014-V024): the pod specs of the committed manifests, and what the
+ * catalog itself decides (resources, replicas).
  */
-
-/** CPU in millicores: `250m`, `1`, `0.5`; undefined when not a Kubernetes CPU quantity. */
-export function cpuMillis(q: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q.trim());
-  if (!m) return undefined;
-  return m[2] === 'm' ? Number(m[1]) : Number(m[1]) * 1000;
-}
-
-const MEMORY_UNITS: Record<string, number> = {
-  '': 1,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-};
-
-/** Memory in bytes: `128Mi`, `1Gi`, `500M`; undefined when not a memory quantity. */
-export function memoryBytes(q: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(q.trim());
-  if (!m) return undefined;
-  return Number(m[1]) * MEMORY_UNITS[m[2] ?? '']!;
-}
 
 /** V016 (catalog part): requests and limits present and parseable, limits ≥ requests. */
 export function resourceProblems(
@@ -72,86 +61,68 @@ export function replicaProblems(
 }
 
 export const workload: CheckEntry[] = [
-  {
-    id: 'V014',
-    phase: 'S',
-    title: 'readiness and liveness probes on every serving container, and they differ',
-    missing: `${NO_MANIFESTS}: no containers with probes`,
-  },
-  {
-    id: 'V015',
-    phase: 'S',
-    title: 'probe timing is sane (timeout < period, failureThreshold ≥ 3, startup budget)',
-    missing: `${NO_MANIFESTS}: no probe timings`,
-  },
+  manifestCheck(
+    'V014',
+    'readiness and liveness probes on every serving container, and they differ',
+    probePresenceProblems,
+  ),
+  manifestCheck(
+    'V015',
+    'probe timing is sane (timeout < period, failureThreshold ≥ 3, startup budget)',
+    probeTimingProblems,
+  ),
   {
     id: 'V016',
     phase: 'S',
     title:
-      'CPU and memory requests and limits for every service, limits ≥ requests (catalog resources; QoS of Postgres and Redis pods not covered)',
+      'CPU and memory requests and limits on every container, limits ≥ requests, as the catalog says; Postgres and Redis at Guaranteed QoS',
     async run(ctx) {
-      expectNoProblems(resourceProblems(services), 'catalog resources');
-      ctx.note(
-        `${services.length} services checked in the catalog; ${NO_MANIFESTS}, so container specs and Postgres/Redis QoS are not covered`,
-      );
+      const containers = containerResourceProblems(await ctx.manifests());
+      expectNoProblems([...resourceProblems(services), ...containers], 'resources');
+      ctx.note(`${services.length} services in the catalog, and every container in manifests/`);
     },
   },
-  {
-    id: 'V017',
-    phase: 'S',
-    title: 'Node heap cap below the container memory limit',
-    missing: `${NO_MANIFESTS}: no container sets --max-old-space-size to compare with its limit`,
-  },
-  {
-    id: 'V018',
-    phase: 'S',
-    title:
-      'restricted security context (non-root, no escalation, read-only root fs, drop ALL, seccomp)',
-    missing: `${NO_MANIFESTS}: no security contexts`,
-  },
-  {
-    id: 'V019',
-    phase: 'S',
-    title: 'no hostNetwork, hostPID, hostIPC, hostPath or hostPort',
-    missing: `${NO_MANIFESTS}: no pod specs`,
-  },
-  {
-    id: 'V020',
-    phase: 'S',
-    title: 'a ServiceAccount per service, token automount off, no cluster-admin, no RBAC wildcards',
-    missing: `${NO_MANIFESTS}: no ServiceAccounts or RBAC objects`,
-  },
-  {
-    id: 'V021',
-    phase: 'S',
-    title:
-      'no secret-looking literals in env, args or ConfigMaps; secrets from secretKeyRef or files',
-    missing: `${NO_MANIFESTS}: no env, args or ConfigMaps in manifests`,
-  },
+  manifestCheck('V017', 'Node heap cap below the container memory limit', heapCapProblems),
+  manifestCheck(
+    'V018',
+    'restricted security context (non-root, no escalation, read-only root fs, drop ALL, seccomp)',
+    securityContextProblems,
+  ),
+  manifestCheck(
+    'V019',
+    'no hostNetwork, hostPID, hostIPC, hostPath or hostPort',
+    hostAccessProblems,
+  ),
+  manifestCheck(
+    'V020',
+    'a ServiceAccount per service, token automount off, no cluster-admin, no RBAC wildcards',
+    serviceAccountProblems,
+  ),
+  manifestCheck(
+    'V021',
+    'no secret-looking literals in env, args or ConfigMaps; secrets from secretKeyRef or files',
+    secretLiteralProblems,
+  ),
   {
     id: 'V022',
     phase: 'S',
     title:
-      'critical services run ≥ 2 replicas (catalog replicas; PDB and rolling update not covered)',
+      'critical services run ≥ 2 replicas with a PDB that allows a disruption and rolling updates with maxUnavailable 0',
     async run(ctx) {
-      expectNoProblems(replicaProblems(services), 'replicas');
+      const manifests = availabilityProblems(await ctx.manifests());
+      expectNoProblems([...replicaProblems(services), ...manifests], 'availability');
       const critical = services.filter((s) => s.critical).map((s) => `${s.name}×${s.replicas}`);
-      ctx.note(
-        `critical: ${critical.join(', ')}; ${NO_MANIFESTS}, so PDBs and maxUnavailable are not covered`,
-      );
+      ctx.note(`critical: ${critical.join(', ')}`);
     },
   },
-  {
-    id: 'V023',
-    phase: 'S',
-    title:
-      'every HPA targets a real workload, min ≥ 2, max > min, scaled containers have CPU requests',
-    missing: `${NO_MANIFESTS}, and the catalog declares no autoscaling: no HPAs`,
-  },
-  {
-    id: 'V024',
-    phase: 'S',
-    title: 'graceful shutdown fits: grace period ≥ preStop + drain budget, preStop present',
-    missing: `${NO_MANIFESTS}: no terminationGracePeriodSeconds or preStop hooks`,
-  },
+  manifestCheck(
+    'V023',
+    'every HPA targets a real workload, min ≥ 2, max > min, scaled containers request CPU',
+    autoscalerProblems,
+  ),
+  manifestCheck(
+    'V024',
+    'graceful shutdown fits: grace period ≥ preStop + drain budget, preStop present',
+    shutdownProblems,
+  ),
 ];
