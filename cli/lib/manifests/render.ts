@@ -8,6 +8,8 @@ import {
 import { buildServiceEnv, type EnvContext } from '../runtime/local/env.js';
 import { SHUTDOWN_TIMEOUT_MS } from '../runtime/local/env-context.js';
 import type { Container, EnvVar, KubeObject, Volume } from './kube.js';
+import { monitoringObjects } from './monitoring.js';
+import { LABEL_NAME, LABEL_PART_OF, NAMESPACE } from './names.js';
 import { memoryBytes } from './quantity.js';
 
 /*
@@ -19,7 +21,6 @@ import { memoryBytes } from './quantity.js';
  * platform's data (PostgreSQL, Redis) and the namespace's default-deny close the set.
  */
 
-export const NAMESPACE = 'alphintra';
 /** Every image comes from this registry (the platform's, and mirrors of PostgreSQL and Redis). */
 export const REGISTRY = 'ghcr.io/alphintra';
 export const WEB_APP_ORIGIN = 'https://app.alphintra.dev';
@@ -44,8 +45,6 @@ export const SECRET_ENV: ReadonlySet<string> = new Set([
   'SERVICE_CREDENTIAL_MASTER',
 ]);
 
-export const LABEL_NAME = 'app.kubernetes.io/name';
-const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 /** Pods that may reach PostgreSQL / Redis (the data NetworkPolicies select on them). */
 export const LABEL_POSTGRES_CLIENT = 'alphintra.dev/postgres-client';
 export const LABEL_REDIS_CLIENT = 'alphintra.dev/redis-client';
@@ -566,7 +565,10 @@ function clusterEnvHasKeys(spec: ServiceSpec): boolean {
   return Object.values(clusterEnv(spec, { version: '0' })).some((v) => v.startsWith(KEYS_DIR));
 }
 
-/** Every file of `manifests/base`, in apply order (kustomization.yaml lists them). */
+/**
+ * Every file: `manifests/base` in apply order (its kustomization.yaml lists them), then
+ * `manifests/monitoring` (for a cluster with the Prometheus Operator and Grafana).
+ */
 export function renderManifests(opts: RenderOptions): ManifestFile[] {
   const files: ManifestFile[] = [
     { path: 'base/namespace.yaml', objects: namespaceObjects() },
@@ -580,5 +582,17 @@ export function renderManifests(opts: RenderOptions): ManifestFile[] {
     metadata: { name: 'alphintra' },
     resources: files.map((f) => f.path.replace(/^base\//, '')),
   };
-  return [...files, { path: 'base/kustomization.yaml', objects: [kustomization] }];
+  const monitoring: ManifestFile = {
+    path: 'monitoring/monitoring.yaml',
+    objects: monitoringObjects(),
+  };
+  return [
+    ...files,
+    { path: 'base/kustomization.yaml', objects: [kustomization] },
+    monitoring,
+    {
+      path: 'monitoring/kustomization.yaml',
+      objects: [{ ...kustomization, resources: ['monitoring.yaml'] }],
+    },
+  ];
 }

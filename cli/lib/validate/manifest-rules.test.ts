@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadManifests, manifestDrift, writeManifests } from '../manifests/files.js';
 import type { Container, KubeObject, Located, Workload } from '../manifests/kube.js';
 import { renderManifests } from '../manifests/render.js';
+import { exportedFamilies, registeredFamilies } from './checks/observability.js';
 import * as rules from './manifest-rules.js';
 
 const files = renderManifests({ version: '1.2.3' });
@@ -39,8 +40,10 @@ const podSpec = (o: Record<string, never>) => (o as unknown as Workload).spec.te
 const container = (o: Record<string, never>) =>
   podSpec(o).containers[0] as { -readonly [K in keyof Container]: Container[K] };
 
+/** The rules that read the manifests alone (V030 and V031 also read the exported metrics). */
 const RULES = Object.entries(rules).filter(
-  (e): e is [string, (o: readonly Located[]) => string[]] => e[0].endsWith('Problems'),
+  (e): e is [string, (o: readonly Located[]) => string[]] =>
+    e[0].endsWith('Problems') && (e[1] as (...a: unknown[]) => unknown).length === 1,
 );
 
 describe('the rendered manifests', () => {
@@ -390,5 +393,69 @@ describe('each rule finds what breaks it', () => {
     ],
   ])('%s', (_what, rule, objects, problem) => {
     expect(rule(objects()).join('\n')).toMatch(problem);
+  });
+});
+
+describe('monitoring (V030, V031) against the metrics the code registers', () => {
+  let series: Set<string>;
+  beforeAll(async () => {
+    series = rules.seriesOf(await exportedFamilies());
+  });
+
+  test('the families come from the code: the kit, the gateway, the bus, auth', async () => {
+    const families = await exportedFamilies();
+    expect(families.get('http_request_duration_seconds')).toBe('histogram');
+    expect(families.get('gateway_circuit_breaker_state')).toBe('gauge');
+    expect(families.get('events_relay_lag_seconds')).toBe('gauge');
+    expect(families.get('alphintra_auth_logins_total')).toBe('counter');
+    expect(registeredFamilies("m.counter(\n  'x_total', 'help')")).toEqual([
+      ['x_total', 'counter'],
+    ]);
+    expect(series.has('http_request_duration_seconds_bucket')).toBe(true);
+  });
+
+  test('PromQL: the metric names, not functions, labels, strings or ranges', () => {
+    expect(
+      rules.promqlMetrics(
+        'histogram_quantile(0.99, sum by (le) (rate(a_bucket{service="x",le!="y"}[5m]))) > on (service) b and up == 0',
+      ),
+    ).toEqual(['a_bucket', 'b', 'up']);
+  });
+
+  test('the rendered monitoring passes', () => {
+    expect(rules.prometheusProblems(rendered, series)).toEqual([]);
+    expect(rules.dashboardProblems(rendered, series)).toEqual([]);
+  });
+
+  test('an alert reading a metric nobody exports, and rules Prometheus would not load', () => {
+    const edited = broken('PrometheusRule', 'alphintra', (o) => {
+      const groups = (o as unknown as { spec: { groups: { rules: { expr: string }[] }[] } }).spec
+        .groups;
+      groups[0]!.rules[0]!.expr = 'rate(orders_placed_total[5m]) > 1';
+    });
+    expect(rules.prometheusProblems(edited, series).join('\n')).toMatch(
+      /reads orders_placed_total, which no service exports/,
+    );
+    const unlabelled = broken('PrometheusRule', 'alphintra', (o) => {
+      Object.assign((o as unknown as { metadata: object }).metadata, { labels: {} });
+    });
+    const problems = rules.prometheusProblems(unlabelled, series).join('\n');
+    expect(problems).toMatch(/Prometheus would not load it/);
+    expect(problems).toMatch(/0 alert rules, at least 15 expected/);
+  });
+
+  test('a service without a scrape or a dashboard', () => {
+    const unscraped = broken('ServiceMonitor', 'alphintra', (o) => {
+      const sel = (
+        o as unknown as { spec: { selector: { matchExpressions: { values: string[] }[] } } }
+      ).spec.selector;
+      sel.matchExpressions[0]!.values = sel.matchExpressions[0]!.values.filter((v) => v !== 'risk');
+    });
+    expect(rules.prometheusProblems(unscraped, series)).toEqual([
+      "risk: no ServiceMonitor scrapes its Service's /metrics",
+    ]);
+    expect(rules.dashboardProblems(without('ConfigMap', 'dashboard-broker'), series)).toEqual([
+      'no dashboard alphintra-broker',
+    ]);
   });
 });

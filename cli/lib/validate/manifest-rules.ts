@@ -16,6 +16,8 @@ import {
   type Probe,
   type Workload,
 } from '../manifests/kube.js';
+import { GRAFANA_DASHBOARD_LABEL, PROMETHEUS_SELECTOR } from '../manifests/monitoring.js';
+import { LABEL_NAME } from '../manifests/names.js';
 import { POSTGRES_PORT, REDIS_PORT, REGISTRY } from '../manifests/render.js';
 import { cpuMillis, memoryBytes } from '../manifests/quantity.js';
 
@@ -25,8 +27,6 @@ import { cpuMillis, memoryBytes } from '../manifests/quantity.js';
  * committed, which a person may have edited: nothing assumes the renderer's shapes, and a
  * test feeds each one a broken copy of the rendered set to see it fail.
  */
-
-const NAME = 'app.kubernetes.io/name';
 
 /** A pod template and where it is. */
 export interface Pod {
@@ -359,7 +359,7 @@ export function containerResourceProblems(objects: readonly Located[]): string[]
           lim.memory !== s.memoryLimit)
       )
         problems.push(`${where}: resources differ from the catalog's (${JSON.stringify(s)})`);
-      const data = p.labels[NAME] === 'postgres' || p.labels[NAME] === 'redis';
+      const data = p.labels[LABEL_NAME] === 'postgres' || p.labels[LABEL_NAME] === 'redis';
       if (data && (cpu[0] !== cpu[1] || mem[0] !== mem[1]))
         problems.push(`${where}: not Guaranteed QoS (requests must equal limits)`);
     }
@@ -733,7 +733,7 @@ export function policySimulationProblems(objects: readonly Located[]): string[] 
     objects.find((l) => l.object.kind === 'Namespace' && l.object.metadata.name === ns)?.object
       .metadata.labels ?? { 'kubernetes.io/metadata.name': ns };
   const endpoint = (name: string): Endpoint | undefined => {
-    const p = pods.find((x) => x.labels[NAME] === name);
+    const p = pods.find((x) => x.labels[LABEL_NAME] === name);
     return (
       p && { namespace: p.namespace, namespaceLabels: nsLabels(p.namespace), labels: p.labels }
     );
@@ -796,10 +796,10 @@ export function exposureProblems(objects: readonly Located[]): string[] {
     if (
       l.object.kind === 'Service' &&
       (s.type === 'LoadBalancer' || s.type === 'NodePort') &&
-      s.selector?.[NAME] !== 'gateway'
+      s.selector?.[LABEL_NAME] !== 'gateway'
     )
       problems.push(
-        `${describe(l)}: ${s.type} exposes ${s.selector?.[NAME] ?? 'pods'} outside the cluster`,
+        `${describe(l)}: ${s.type} exposes ${s.selector?.[LABEL_NAME] ?? 'pods'} outside the cluster`,
       );
     if (l.object.kind === 'Ingress')
       for (const r of s.rules ?? [])
@@ -830,6 +830,176 @@ export function clusterUrlProblems(objects: readonly Located[]): string[] {
         !(spec<{ ports?: { port: number }[] }>(svc.object).ports ?? []).some((p) => p.port === port)
       )
         problems.push(`${describe(l)}: ${k}=${v}: Service/${name} has no port ${port}`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------- V030, V031
+
+const PROMQL_WORDS = new Set([
+  'by',
+  'without',
+  'and',
+  'or',
+  'unless',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+  'le',
+  'inf',
+  'nan',
+]);
+
+/** The metric names a PromQL expression reads (functions, labels, strings and ranges left out). */
+export function promqlMetrics(expr: string): string[] {
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"/g, '')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
+  const names = new Set<string>();
+  for (const m of bare.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\()?/g)) {
+    if (m[2] || PROMQL_WORDS.has(m[1]!.toLowerCase())) continue;
+    names.add(m[1]!);
+  }
+  return [...names];
+}
+
+/** The series names a family exports (a histogram: its _bucket, _count and _sum). */
+export function seriesOf(families: ReadonlyMap<string, string>): Set<string> {
+  const out = new Set<string>(['up']); // Prometheus's own, for every target
+  for (const [name, type] of families) {
+    out.add(name);
+    if (type === 'histogram') for (const x of ['_bucket', '_count', '_sum']) out.add(name + x);
+  }
+  return out;
+}
+
+const unknownMetrics = (expr: string, series: ReadonlySet<string>) =>
+  promqlMetrics(expr).filter((m) => !series.has(m));
+
+/**
+ * V030: a ServiceMonitor scrapes every catalog service's /metrics, and the PrometheusRules the
+ * operator selects hold at least 15 alerts, each reading only series the services export.
+ */
+export function prometheusProblems(
+  objects: readonly Located[],
+  series: ReadonlySet<string>,
+): string[] {
+  const problems: string[] = [];
+  const selected = (l: Located) => selects(PROMETHEUS_SELECTOR, l.object.metadata.labels ?? {});
+  const monitors = objects.filter((l) => l.object.kind === 'ServiceMonitor' && selected(l));
+  for (const s of services) {
+    const svc = objects.find(
+      (l) => l.object.kind === 'Service' && l.object.metadata.name === s.name,
+    );
+    const labels = svc?.object.metadata.labels ?? {};
+    const ports = (svc && spec<{ ports?: { name?: string }[] }>(svc.object).ports) ?? [];
+    const scraped = monitors.some((m) => {
+      const ms = spec<{
+        selector?: {
+          matchLabels?: Record<string, string>;
+          matchExpressions?: { key: string; operator: string; values?: string[] }[];
+        };
+        endpoints?: { port?: string; path?: string }[];
+      }>(m.object);
+      const bySelector =
+        selects(ms.selector?.matchLabels, labels) &&
+        (ms.selector?.matchExpressions ?? []).every(
+          (e) => e.operator === 'In' && (e.values ?? []).includes(labels[e.key] ?? ''),
+        );
+      const endpoint = (ms.endpoints ?? []).some(
+        (e) => (e.path ?? '/metrics') === '/metrics' && ports.some((p) => p.name === e.port),
+      );
+      return svc !== undefined && bySelector && endpoint;
+    });
+    if (!scraped) problems.push(`${s.name}: no ServiceMonitor scrapes its Service's /metrics`);
+  }
+  const rules = objects
+    .filter((l) => l.object.kind === 'PrometheusRule')
+    .flatMap((l) => {
+      if (!selected(l)) {
+        problems.push(
+          `${describe(l)}: not labelled ${JSON.stringify(PROMETHEUS_SELECTOR)}: Prometheus would not load it`,
+        );
+        return [];
+      }
+      const groups =
+        spec<{ groups?: { rules?: { alert?: string; record?: string; expr?: string }[] }[] }>(
+          l.object,
+        ).groups ?? [];
+      return groups.flatMap((g) => g.rules ?? []).map((r) => ({ l, r }));
+    });
+  const alerts = rules.filter(({ r }) => r.alert);
+  if (alerts.length < 15) problems.push(`${alerts.length} alert rules, at least 15 expected`);
+  for (const { l, r } of rules) {
+    const name = r.alert ?? r.record ?? '(unnamed)';
+    if (typeof r.expr !== 'string' || r.expr.trim() === '') {
+      problems.push(`${describe(l)}: rule ${name} has no expression`);
+      continue;
+    }
+    if (!balanced(r.expr))
+      problems.push(`${describe(l)}: rule ${name}: unbalanced brackets in ${r.expr}`);
+    for (const m of unknownMetrics(r.expr, series))
+      problems.push(`${describe(l)}: rule ${name} reads ${m}, which no service exports`);
+  }
+  return problems;
+}
+
+function balanced(expr: string): boolean {
+  const open = '([{';
+  const close = ')]}';
+  const stack: string[] = [];
+  for (const ch of expr.replace(/"(?:[^"\\]|\\.)*"/g, '')) {
+    if (open.includes(ch)) stack.push(ch);
+    else if (close.includes(ch) && stack.pop() !== open[close.indexOf(ch)]) return false;
+  }
+  return stack.length === 0;
+}
+
+/** V031: a dashboard per catalog service and one for the SLOs; every panel reads exported series. */
+export function dashboardProblems(
+  objects: readonly Located[],
+  series: ReadonlySet<string>,
+): string[] {
+  const problems: string[] = [];
+  const dashboards: {
+    l: Located;
+    uid: string;
+    panels: { title?: string; targets?: { expr?: string }[] }[];
+  }[] = [];
+  for (const l of objects) {
+    if (
+      l.object.kind !== 'ConfigMap' ||
+      l.object.metadata.labels?.[GRAFANA_DASHBOARD_LABEL] === undefined
+    )
+      continue;
+    for (const [key, text] of Object.entries(
+      (l.object as { data?: Record<string, string> }).data ?? {},
+    )) {
+      try {
+        const d = JSON.parse(text) as { uid?: string; panels?: [] };
+        dashboards.push({ l, uid: d.uid ?? key, panels: d.panels ?? [] });
+      } catch {
+        problems.push(`${describe(l)}: ${key} is not JSON`);
+      }
+    }
+  }
+  const uids = new Set(dashboards.map((d) => d.uid));
+  for (const uid of [...services.map((s) => `alphintra-${s.name}`), 'alphintra-slo'])
+    if (!uids.has(uid)) problems.push(`no dashboard ${uid}`);
+  for (const d of dashboards) {
+    if (d.panels.length === 0) problems.push(`${describe(d.l)}: dashboard ${d.uid} has no panels`);
+    for (const p of d.panels) {
+      const targets = p.targets ?? [];
+      if (targets.length === 0) problems.push(`${d.uid}: panel "${p.title}" queries nothing`);
+      for (const t of targets)
+        for (const m of unknownMetrics(t.expr ?? '', series))
+          problems.push(`${d.uid}: panel "${p.title}" reads ${m}, which no service exports`);
     }
   }
   return problems;

@@ -554,7 +554,7 @@ export const contract: CheckEntry[] = [
     phase: 'S',
     title: 'every manifest is valid against the Kubernetes and Istio schemas; no unknown fields',
     missing:
-      'manifests/ is rendered, but no schema validator is wired in (kubernetes-models and @kubernetes-models/validate are not dependencies yet)',
+      'manifests/ is rendered, but no schema validator is wired in: kubernetes-models 5 needs Node 22, and its validators accept unknown fields',
   },
   manifestCheck(
     'V012',
