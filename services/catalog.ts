@@ -364,3 +364,10 @@ export function startOrder(list: readonly ServiceSpec[] = services): ServiceSpec
   }
   return order;
 }
+
+/** The services that call `target`: those naming it as an upstream, and the gateway when it routes to it. */
+export function callersOf(target: ServiceName): ServiceName[] {
+  const callers = services.filter((s) => upstreamsOf(s).includes(target)).map((s) => s.name);
+  if (catalog[target].routes.length > 0 && !callers.includes('gateway')) callers.push('gateway');
+  return callers;
+}

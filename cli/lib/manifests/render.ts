@@ -1,4 +1,5 @@
 import {
+  callersOf,
   catalog,
   services,
   upstreamsOf,
@@ -8,6 +9,7 @@ import {
 import { buildServiceEnv, type EnvContext } from '../runtime/local/env.js';
 import { SHUTDOWN_TIMEOUT_MS } from '../runtime/local/env-context.js';
 import type { Container, EnvVar, KubeObject, Volume } from './kube.js';
+import { meshObjects } from './mesh.js';
 import { monitoringObjects } from './monitoring.js';
 import { LABEL_NAME, LABEL_PART_OF, NAMESPACE } from './names.js';
 import { memoryBytes } from './quantity.js';
@@ -25,6 +27,8 @@ import { memoryBytes } from './quantity.js';
 export const REGISTRY = 'ghcr.io/alphintra';
 export const WEB_APP_ORIGIN = 'https://app.alphintra.dev';
 export const POSTGRES_PORT = 5432;
+/** istiod's xDS and certificate port. */
+export const ISTIOD_PORT = 15012;
 export const REDIS_PORT = 6379;
 /** Seconds a pod keeps serving after it is removed from its Service's endpoints. */
 export const PRE_STOP_SECONDS = 5;
@@ -186,13 +190,6 @@ const restrictedPod = (uid: number) => ({
 export const terminationGraceSeconds = () =>
   PRE_STOP_SECONDS + Math.ceil(SHUTDOWN_TIMEOUT_MS / 1000) + 5;
 
-/** Which services call `target` (its catalog callers), and whether the gateway routes to it. */
-export function callersOf(target: ServiceName): ServiceName[] {
-  const callers = services.filter((s) => upstreamsOf(s).includes(target)).map((s) => s.name);
-  if (catalog[target].routes.length > 0 && !callers.includes('gateway')) callers.push('gateway');
-  return callers;
-}
-
 function serviceObjects(spec: ServiceSpec, opts: RenderOptions): KubeObject[] {
   const env = clusterEnv(spec, opts);
   const plain = Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV.has(k)));
@@ -327,6 +324,29 @@ function namespaceObjects(): KubeObject[] {
       kind: 'NetworkPolicy',
       metadata: meta('default-deny'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('allow-istiod'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        // Sidecars fetch their configuration and certificates from istiod (xDS, CA).
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: {
+                  matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' },
+                },
+                podSelector: { matchLabels: { app: 'istiod' } },
+              },
+            ],
+            ports: [tcp(ISTIOD_PORT)],
+          },
+        ],
+      },
     },
     {
       apiVersion: 'networking.k8s.io/v1',
@@ -567,7 +587,7 @@ function clusterEnvHasKeys(spec: ServiceSpec): boolean {
 
 /**
  * Every file: `manifests/base` in apply order (its kustomization.yaml lists them), then
- * `manifests/monitoring` (for a cluster with the Prometheus Operator and Grafana).
+ * `manifests/mesh` (Istio) and `manifests/monitoring` (the Prometheus Operator and Grafana).
  */
 export function renderManifests(opts: RenderOptions): ManifestFile[] {
   const files: ManifestFile[] = [
@@ -589,6 +609,8 @@ export function renderManifests(opts: RenderOptions): ManifestFile[] {
   return [
     ...files,
     { path: 'base/kustomization.yaml', objects: [kustomization] },
+    { path: 'mesh/mesh.yaml', objects: meshObjects() },
+    { path: 'mesh/kustomization.yaml', objects: [{ ...kustomization, resources: ['mesh.yaml'] }] },
     monitoring,
     {
       path: 'monitoring/kustomization.yaml',

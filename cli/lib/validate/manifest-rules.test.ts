@@ -378,6 +378,27 @@ describe('each rule finds what breaks it', () => {
       /Service\/postgres .*LoadBalancer exposes postgres/,
     ],
     [
+      'V029 a misspelt outlier field',
+      rules.meshResilienceProblems,
+      () =>
+        broken('DestinationRule', 'risk', (o) => {
+          const od = (o as unknown as { spec: { trafficPolicy: { outlierDetection: object } } })
+            .spec.trafficPolicy;
+          od.outlierDetection = { consecutiveErrors: 5, interval: '10s' };
+        }),
+      /outlierDetection\.consecutiveErrors is not an Istio field[\s\S]*ejects on nothing/,
+    ],
+    [
+      'V029 unbounded retries to broker',
+      rules.meshResilienceProblems,
+      () =>
+        broken('VirtualService', 'broker', (o) => {
+          const http = (o as unknown as { spec: { http: { retries: object }[] } }).spec.http;
+          http[0]!.retries = { attempts: 10, perTryTimeout: '5s' };
+        }),
+      /retries\.attempts 10 \(1 to 3\)[\s\S]*perTryTimeout 5s is not below the timeout/,
+    ],
+    [
       'V003 an upstream URL to no Service',
       rules.clusterUrlProblems,
       () =>
@@ -456,6 +477,38 @@ describe('monitoring (V030, V031) against the metrics the code registers', () =>
     ]);
     expect(rules.dashboardProblems(without('ConfigMap', 'dashboard-broker'), series)).toEqual([
       'no dashboard alphintra-broker',
+    ]);
+  });
+});
+
+describe('mesh security (V028)', () => {
+  const serves = ['/.well-known/jwks.json', '/api/v1/auth/login'];
+
+  test('the rendered mesh passes', () => {
+    expect(rules.meshSecurityProblems(rendered, serves)).toEqual([]);
+  });
+
+  test('PERMISSIVE mTLS, a caller the catalog does not name, a JWKS path auth does not serve', () => {
+    const permissive = broken('PeerAuthentication', 'default', (o) => {
+      Object.assign((o as unknown as { spec: object }).spec, { mtls: { mode: 'PERMISSIVE' } });
+    });
+    expect(rules.meshSecurityProblems(permissive, serves).join('\n')).toMatch(
+      /no namespace-wide PeerAuthentication with mTLS STRICT[\s\S]*weakens mTLS \(PERMISSIVE\)/,
+    );
+    const extra = broken('AuthorizationPolicy', 'risk', (o) => {
+      const rules0 = (
+        o as unknown as { spec: { rules: { from: { source: { principals: string[] } }[] }[] } }
+      ).spec.rules[0]!;
+      rules0.from[0]!.source.principals.push('cluster.local/ns/alphintra/sa/notification');
+    });
+    expect(rules.meshSecurityProblems(extra, serves)).toEqual([
+      'risk: allows cluster.local/ns/alphintra/sa/notification, which the catalog does not name as a caller',
+    ]);
+    expect(rules.meshSecurityProblems(rendered, ['/jwks']).join('\n')).toMatch(
+      /jwksUri path \/\.well-known\/jwks\.json is not a route auth serves/,
+    );
+    expect(rules.meshSecurityProblems(without('AuthorizationPolicy', 'broker'), serves)).toEqual([
+      'broker: no ALLOW AuthorizationPolicy selects it (with mTLS alone, any pod may call it)',
     ]);
   });
 });

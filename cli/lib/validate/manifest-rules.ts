@@ -1,4 +1,5 @@
 import {
+  callersOf,
   catalog,
   getService,
   services,
@@ -18,7 +19,8 @@ import {
 } from '../manifests/kube.js';
 import { GRAFANA_DASHBOARD_LABEL, PROMETHEUS_SELECTOR } from '../manifests/monitoring.js';
 import { LABEL_NAME } from '../manifests/names.js';
-import { POSTGRES_PORT, REDIS_PORT, REGISTRY } from '../manifests/render.js';
+import { RESILIENT_UPSTREAMS } from '../manifests/mesh.js';
+import { ISTIOD_PORT, POSTGRES_PORT, REDIS_PORT, REGISTRY } from '../manifests/render.js';
 import { cpuMillis, memoryBytes } from '../manifests/quantity.js';
 
 /*
@@ -744,6 +746,11 @@ export function policySimulationProblems(objects: readonly Located[]): string[] 
     namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
     labels: { 'k8s-app': 'kube-dns' },
   };
+  const istiod: Endpoint = {
+    namespace: 'istio-system',
+    namespaceLabels: { 'kubernetes.io/metadata.name': 'istio-system' },
+    labels: { app: 'istiod' },
+  };
   const prometheus: Endpoint = {
     namespace: 'monitoring',
     namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
@@ -774,6 +781,7 @@ export function policySimulationProblems(objects: readonly Located[]): string[] 
     expect(true, `${s.name} → postgres`, me, endpoint('postgres'), POSTGRES_PORT);
     expect(s.redis === 'optional', `${s.name} → redis`, me, endpoint('redis'), REDIS_PORT);
     expect(true, `${s.name} → DNS`, me, dns, 53, 'UDP');
+    expect(true, `${s.name}'s sidecar → istiod`, me, istiod, ISTIOD_PORT);
     expect(true, `prometheus → ${s.name}`, prometheus, me, s.port);
     expect(s.name === 'gateway', `outside → ${s.name}`, outside, me, s.port);
   }
@@ -1004,3 +1012,189 @@ export function dashboardProblems(
   }
   return problems;
 }
+
+// ---------------------------------------------------------------- V028, V029
+
+const MTLS_MODES_WEAK = new Set(['PERMISSIVE', 'DISABLE']);
+const principalOf = (ns: string, account: string) => `cluster.local/ns/${ns}/sa/${account}`;
+
+interface AuthzRule {
+  from?: { source?: { principals?: string[]; namespaces?: string[] } }[];
+  to?: { operation?: { ports?: string[]; paths?: string[] } }[];
+}
+
+/**
+ * V028: mutual TLS STRICT in every namespace (nothing weakens it), an ALLOW policy per service
+ * naming exactly its catalog callers' ServiceAccounts (anyone for the gateway; a namespace
+ * only for /metrics), and the gateway's RequestAuthentication at the JWKS auth serves.
+ */
+export function meshSecurityProblems(
+  objects: readonly Located[],
+  authServes: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  const of = (kind: string) => objects.filter((l) => l.object.kind === kind);
+  for (const ns of of('Namespace')) {
+    const name = ns.object.metadata.name;
+    const strict = of('PeerAuthentication').some((l) => {
+      const s = spec<{ selector?: object; mtls?: { mode?: string } }>(l.object);
+      return l.object.metadata.namespace === name && !s.selector && s.mtls?.mode === 'STRICT';
+    });
+    if (!strict)
+      problems.push(`${describe(ns)}: no namespace-wide PeerAuthentication with mTLS STRICT`);
+  }
+  for (const l of of('PeerAuthentication')) {
+    const s = spec<{ mtls?: { mode?: string }; portLevelMtls?: Record<string, { mode?: string }> }>(
+      l.object,
+    );
+    const modes = [s.mtls?.mode, ...Object.values(s.portLevelMtls ?? {}).map((m) => m.mode)];
+    if (modes.some((m) => m !== undefined && MTLS_MODES_WEAK.has(m)))
+      problems.push(`${describe(l)}: weakens mTLS (${modes.filter(Boolean).join(', ')})`);
+  }
+  for (const svc of services) {
+    const pod = podsOf(objects).find((p) => p.service?.name === svc.name);
+    if (!pod) continue;
+    const policies = of('AuthorizationPolicy').filter((l) => {
+      const s = spec<{ selector?: { matchLabels?: Record<string, string> }; action?: string }>(
+        l.object,
+      );
+      return (
+        l.object.metadata.namespace === pod.namespace &&
+        (s.action ?? 'ALLOW') === 'ALLOW' &&
+        s.selector !== undefined &&
+        selects(s.selector.matchLabels, pod.labels)
+      );
+    });
+    if (policies.length === 0) {
+      problems.push(
+        `${svc.name}: no ALLOW AuthorizationPolicy selects it (with mTLS alone, any pod may call it)`,
+      );
+      continue;
+    }
+    const rules = policies.flatMap((l) => spec<{ rules?: AuthzRule[] }>(l.object).rules ?? []);
+    const principals = new Set(
+      rules.flatMap((r) => (r.from ?? []).flatMap((f) => f.source?.principals ?? [])),
+    );
+    const want = new Set(callersOf(svc.name).map((c) => principalOf(pod.namespace, c)));
+    if (svc.name !== 'gateway') {
+      for (const p of want)
+        if (!principals.has(p)) problems.push(`${svc.name}: its caller ${p} is not allowed`);
+      for (const p of principals)
+        if (!want.has(p))
+          problems.push(`${svc.name}: allows ${p}, which the catalog does not name as a caller`);
+    }
+    for (const r of rules) {
+      const open = !r.from || r.from.some((f) => !f.source?.principals && !f.source?.namespaces);
+      const metricsOnly =
+        (r.to ?? []).length > 0 &&
+        (r.to ?? []).every(
+          (t) =>
+            (t.operation?.paths ?? []).every((p) => p === '/metrics') &&
+            (t.operation?.paths ?? []).length > 0,
+        );
+      if (open && svc.name !== 'gateway') problems.push(`${svc.name}: a rule allows any source`);
+      const byNamespace = (r.from ?? []).some((f) => f.source?.namespaces && !f.source.principals);
+      if (byNamespace && !metricsOnly)
+        problems.push(`${svc.name}: a whole namespace may call more than /metrics`);
+    }
+  }
+  const gatewayPod = podsOf(objects).find((p) => p.service?.name === 'gateway');
+  const requestAuth = of('RequestAuthentication').find((l) =>
+    selects(
+      spec<{ selector?: { matchLabels?: Record<string, string> } }>(l.object).selector?.matchLabels,
+      gatewayPod?.labels ?? {},
+    ),
+  );
+  if (!requestAuth) problems.push('gateway: no RequestAuthentication selects it');
+  for (const r of requestAuth
+    ? (spec<{ jwtRules?: { jwksUri?: string }[] }>(requestAuth.object).jwtRules ?? [])
+    : []) {
+    const uri = r.jwksUri ? new URL(r.jwksUri) : undefined;
+    const host = uri?.hostname.split('.')[0];
+    if (!uri || host !== 'auth' || Number(uri.port || 80) !== catalog.auth.port)
+      problems.push(
+        `${describe(requestAuth!)}: jwksUri ${r.jwksUri} is not auth's Service on ${catalog.auth.port}`,
+      );
+    else if (!authServes.includes(uri.pathname))
+      problems.push(
+        `${describe(requestAuth!)}: jwksUri path ${uri.pathname} is not a route auth serves`,
+      );
+  }
+  return problems;
+}
+
+/** Istio's outlierDetection fields (a misspelt or removed one, like consecutiveErrors, does nothing). */
+const OUTLIER_FIELDS = new Set([
+  'consecutive5xxErrors',
+  'consecutiveGatewayErrors',
+  'consecutiveLocalOriginFailures',
+  'splitExternalLocalOriginErrors',
+  'interval',
+  'baseEjectionTime',
+  'maxEjectionPercent',
+  'minHealthPercent',
+]);
+const seconds = (d: string | undefined) => {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(d ?? '');
+  return m
+    ? Number(m[1]) * ({ ms: 0.001, s: 1, m: 60 } as Record<string, number>)[m[2]!]!
+    : undefined;
+};
+
+/** V029: outlier detection (real fields), a timeout and bounded retries on calls to risk and broker. */
+export function meshResilienceProblems(objects: readonly Located[]): string[] {
+  const problems: string[] = [];
+  for (const name of RESILIENT_UPSTREAMS) {
+    const hosts = new Set([
+      name,
+      `${name}.${NAMESPACE_OF_SERVICE(objects, name)}.svc.cluster.local`,
+    ]);
+    const rule = objects.find(
+      (l) =>
+        l.object.kind === 'DestinationRule' &&
+        hosts.has(spec<{ host?: string }>(l.object).host ?? ''),
+    );
+    const od =
+      rule &&
+      spec<{ trafficPolicy?: { outlierDetection?: Record<string, unknown> } }>(rule.object)
+        .trafficPolicy?.outlierDetection;
+    if (!od) problems.push(`${name}: no DestinationRule with outlierDetection`);
+    else {
+      for (const k of Object.keys(od))
+        if (!OUTLIER_FIELDS.has(k))
+          problems.push(`${describe(rule!)}: outlierDetection.${k} is not an Istio field`);
+      if (od.consecutive5xxErrors === undefined && od.consecutiveGatewayErrors === undefined)
+        problems.push(
+          `${describe(rule!)}: outlierDetection ejects on nothing (no consecutive5xxErrors or consecutiveGatewayErrors)`,
+        );
+    }
+    const vs = objects.find(
+      (l) =>
+        l.object.kind === 'VirtualService' &&
+        (spec<{ hosts?: string[] }>(l.object).hosts ?? []).some((h) => hosts.has(h)),
+    );
+    const routes = vs
+      ? (spec<{
+          http?: { timeout?: string; retries?: { attempts?: number; perTryTimeout?: string } }[];
+        }>(vs.object).http ?? [])
+      : [];
+    if (routes.length === 0) problems.push(`${name}: no VirtualService routes calls to it`);
+    for (const r of routes) {
+      const timeout = seconds(r.timeout);
+      if (timeout === undefined) problems.push(`${describe(vs!)}: no timeout`);
+      const attempts = r.retries?.attempts;
+      if (attempts === undefined || attempts < 1 || attempts > 3)
+        problems.push(`${describe(vs!)}: retries.attempts ${attempts} (1 to 3)`);
+      const perTry = seconds(r.retries?.perTryTimeout);
+      if (perTry === undefined || (timeout !== undefined && perTry >= timeout))
+        problems.push(
+          `${describe(vs!)}: perTryTimeout ${r.retries?.perTryTimeout} is not below the timeout`,
+        );
+    }
+  }
+  return problems;
+}
+
+const NAMESPACE_OF_SERVICE = (objects: readonly Located[], name: string) =>
+  objects.find((l) => l.object.kind === 'Service' && l.object.metadata.name === name)?.object
+    .metadata.namespace ?? 'default';

@@ -1,17 +1,17 @@
-import { manifestCheck, type CheckEntry } from '../checks.js';
+import { expectNoProblems, manifestCheck, type CheckEntry } from '../checks.js';
 import {
   defaultDenyProblems,
   exposureProblems,
+  meshResilienceProblems,
+  meshSecurityProblems,
   policySimulationProblems,
 } from '../manifest-rules.js';
+import { servicePathLiterals } from './contract.js';
 
 /*
- * Network and mesh (V025-V029): the NetworkPolicies rendered from the catalog's edges, read
- * and simulated statically (the local target cannot enforce them). No Istio configuration is
- * rendered yet.
+ * Network and mesh (V025-V029): the NetworkPolicies and Istio objects rendered from the
+ * catalog's edges, read and simulated statically (the local target cannot enforce them).
  */
-
-const NO_ISTIO = 'no Istio configuration is rendered yet (manifests/mesh does not exist)';
 
 export const network: CheckEntry[] = [
   manifestCheck(
@@ -21,7 +21,7 @@ export const network: CheckEntry[] = [
   ),
   manifestCheck(
     'V026',
-    'policy simulation: every edge the catalog requires is allowed, undeclared edges denied (no mesh: sidecar to istiod not simulated)',
+    'policy simulation: every edge the catalog requires is allowed (DNS, istiod, Prometheus included), undeclared edges denied',
     policySimulationProblems,
   ),
   manifestCheck(
@@ -33,14 +33,19 @@ export const network: CheckEntry[] = [
     id: 'V028',
     phase: 'S',
     title:
-      'mTLS STRICT, AuthorizationPolicies from the catalog edges, RequestAuthentication at the real JWKS path',
-    missing: `${NO_ISTIO}: no PeerAuthentication, AuthorizationPolicy or RequestAuthentication`,
+      'mTLS STRICT, AuthorizationPolicies from the catalog edges, RequestAuthentication at the JWKS path auth really serves',
+    async run(ctx) {
+      const objects = await ctx.manifests();
+      const authServes = (await servicePathLiterals('auth')) ?? [];
+      expectNoProblems(meshSecurityProblems(objects, authServes), 'mesh security');
+      ctx.note(
+        `auth serves ${authServes.filter((p) => p.includes('jwks')).join(', ') || 'no JWKS path'}`,
+      );
+    },
   },
-  {
-    id: 'V029',
-    phase: 'S',
-    title:
-      'mesh outbound resilience: outlier detection, timeouts and retry limits on calls to risk and broker',
-    missing: `${NO_ISTIO}: no DestinationRules or VirtualServices`,
-  },
+  manifestCheck(
+    'V029',
+    'mesh outbound resilience: outlier detection, timeouts and retry limits on calls to risk and broker',
+    meshResilienceProblems,
+  ),
 ];
