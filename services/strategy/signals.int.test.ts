@@ -21,6 +21,8 @@ const bearer = (u: { id: string }) => ({
   authorization: `Bearer ${id.accessToken({ ...u, roles: ['trader'] })}`,
 });
 const MINUTE = 60_000;
+/** Buys 3 when the last close crosses above the one before, sells what it holds on the way down. */
+const CROSSOVER = { symbol: 'AAPL', timeframe: '1m', fast: 1, slow: 2, maxPosition: '3' };
 
 interface Candle {
   openTime: string;
@@ -321,13 +323,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
         },
       });
       expect(draft.statusCode).toBe(201);
-      const strategyId = await activeStrategy(owner, 'sma-crossover', {
-        symbol: 'AAPL',
-        timeframe: '1m',
-        fast: 1,
-        slow: 2,
-        maxPosition: '3',
-      });
+      const strategyId = await activeStrategy(owner, 'sma-crossover', CROSSOVER);
       await evaluateActiveStrategies(app); // 10 -> 9: below, no cross into a buy
       expect(fakes.state.calls).toEqual([]);
       nextCandle('12'); // crosses above: buy 3
@@ -350,13 +346,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)(
     test('an order that fills after its answer: the signal follows it, the position counts every fill', async () => {
       const owner = { id: randomUUID() };
       fakes.state.candles = candlesUntilNow(['10', '9']);
-      const strategyId = await activeStrategy(owner, 'sma-crossover', {
-        symbol: 'AAPL',
-        timeframe: '1m',
-        fast: 1,
-        slow: 2,
-        maxPosition: '3',
-      });
+      const strategyId = await activeStrategy(owner, 'sma-crossover', CROSSOVER);
       await evaluateActiveStrategies(app);
       // Crosses above: buy 3, of which the broker's displayed size fills 1 at once.
       fakes.state.filledAtAnswer = '1';

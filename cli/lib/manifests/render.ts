@@ -311,7 +311,36 @@ function networkPolicy(spec: ServiceSpec): KubeObject {
   };
 }
 
-/** The namespace, and what holds for every pod in it: deny by default, DNS allowed. */
+/** A policy letting every pod of the namespace reach some pods of another namespace. */
+function egressFromEveryPod(
+  name: string,
+  namespace: string,
+  podLabels: Record<string, string>,
+  ports: { protocol: string; port: number }[],
+): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(name),
+    spec: {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+              podSelector: { matchLabels: podLabels },
+            },
+          ],
+          ports,
+        },
+      ],
+    },
+  };
+}
+
+/** The namespace, and what holds for every pod in it: deny by default, DNS and istiod allowed. */
 function namespaceObjects(): KubeObject[] {
   return [
     {
@@ -325,54 +354,12 @@ function namespaceObjects(): KubeObject[] {
       metadata: meta('default-deny'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     },
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: meta('allow-istiod'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        // Sidecars fetch their configuration and certificates from istiod (xDS, CA).
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: {
-                  matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' },
-                },
-                podSelector: { matchLabels: { app: 'istiod' } },
-              },
-            ],
-            ports: [tcp(ISTIOD_PORT)],
-          },
-        ],
-      },
-    },
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: meta('allow-dns'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: {
-                  matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
-                },
-                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-              },
-            ],
-            ports: [
-              { protocol: 'UDP', port: 53 },
-              { protocol: 'TCP', port: 53 },
-            ],
-          },
-        ],
-      },
-    },
+    // Sidecars fetch their configuration and certificates from istiod (xDS, CA).
+    egressFromEveryPod('allow-istiod', 'istio-system', { app: 'istiod' }, [tcp(ISTIOD_PORT)]),
+    egressFromEveryPod('allow-dns', 'kube-system', { 'k8s-app': 'kube-dns' }, [
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]),
   ];
 }
 

@@ -34,6 +34,11 @@ function broken(kind: string, name: string, change: (o: Record<string, never>) =
   if (!hit) throw new Error(`no ${kind}/${name} in the rendered set`);
   return out;
 }
+/** The rendered set with entries added to (or replaced in) one ConfigMap's data. */
+const withData = (configMap: string, data: Record<string, string>) =>
+  broken('ConfigMap', configMap, (o) => {
+    Object.assign((o as unknown as { data: object }).data, data);
+  });
 const without = (kind: string, name: string) =>
   rendered.filter((l) => !(l.object.kind === kind && l.object.metadata.name === name));
 const podSpec = (o: Record<string, never>) => (o as unknown as Workload).spec.template.spec;
@@ -273,15 +278,7 @@ describe('each rule finds what breaks it', () => {
     [
       'V021 a password in a ConfigMap',
       rules.secretLiteralProblems,
-      () =>
-        broken(
-          'ConfigMap',
-          'trading',
-          (o) =>
-            void Object.assign((o as unknown as { data: object }).data, {
-              DATABASE_URL: 'postgres://trading:hunter2@postgres:5432/t',
-            }),
-        ),
+      () => withData('trading', { DATABASE_URL: 'postgres://trading:hunter2@postgres:5432/t' }),
       /DATABASE_URL holds a secret-looking value/,
     ],
     [
@@ -401,15 +398,7 @@ describe('each rule finds what breaks it', () => {
     [
       'V003 an upstream URL to no Service',
       rules.clusterUrlProblems,
-      () =>
-        broken(
-          'ConfigMap',
-          'trading',
-          (o) =>
-            void Object.assign((o as unknown as { data: object }).data, {
-              RISK_URL: 'http://risky:4021',
-            }),
-        ),
+      () => withData('trading', { RISK_URL: 'http://risky:4021' }),
       /RISK_URL=http:\/\/risky:4021 names no Service/,
     ],
   ])('%s', (_what, rule, objects, problem) => {
