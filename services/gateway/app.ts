@@ -18,6 +18,7 @@ export function gatewayDefinition(deps: GatewayDeps = {}): ServiceDefinition<typ
         'rate limiting per user / per IP (Redis or in-process)',
         'circuit breaker per upstream, retries of idempotent requests within a budget',
         'CORS allow-list, security headers, request id and traceparent propagation',
+        'WebSocket upgrades (GraphQL subscriptions) tunnelled to the routed service after the origin, token and rate-limit checks',
       ],
       pending: [],
     },

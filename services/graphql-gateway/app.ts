@@ -21,7 +21,6 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     pending: [
       'subscriptions fed by platform events instead of polling',
       'notifications in the graph',
-      'WebSocket through the gateway (it does not forward upgrades; subscriptions connect to graphql-gateway directly)',
     ],
   },
   routes: async (app, { config }) => {

@@ -73,7 +73,6 @@ describe('graphql-gateway', () => {
       pending: [
         'subscriptions fed by platform events instead of polling',
         'notifications in the graph',
-        'WebSocket through the gateway (it does not forward upgrades; subscriptions connect to graphql-gateway directly)',
       ],
     });
   });

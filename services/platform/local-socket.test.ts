@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, request as httpRequest, type RequestListener, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
@@ -40,11 +41,20 @@ async function tcpServer(host: string): Promise<{ server: Server; port: number }
   return { server, port: address.port };
 }
 
+/** What the TCP server would do with an upgrade: here, answer 101 and say it came by socket. */
+const upgrades = [
+  (_req: unknown, socket: Socket) =>
+    socket.end(
+      'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nx-transport: unix\r\n\r\n',
+    ),
+];
+
 async function socketServer(port: number): Promise<LocalSocketServer> {
   const s = await listenOnLocalSocket(localSocketPath(dir, port), answer('unix'), {
     keepAliveTimeout: 5_000,
     headersTimeout: 60_000,
     requestTimeout: 300_000,
+    listeners: ((event: string) => (event === 'upgrade' ? upgrades : [])) as never,
   });
   closers.push(() => s.close());
   return s;
@@ -131,4 +141,23 @@ describe('socketDirFits', () => {
     expect(socketDirFits(`/${'a'.repeat(95)}`)).toBe(true);
     expect(socketDirFits(`/${'a'.repeat(96)}`)).toBe(false);
   });
+});
+
+test("an upgrade over the socket reaches the TCP server's upgrade listeners", async () => {
+  const { port } = await tcpServer('127.0.0.1');
+  const s = await socketServer(port);
+  const answer = await new Promise<{ status: number; transport: unknown }>((resolve, reject) => {
+    const req = httpRequest({
+      socketPath: s.path,
+      path: '/graphql',
+      headers: { connection: 'Upgrade', upgrade: 'websocket' },
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, transport: res.headers['x-transport'] });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  expect(answer).toEqual({ status: 101, transport: 'unix' });
 });

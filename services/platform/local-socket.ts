@@ -70,7 +70,7 @@ export interface LocalSocketServer {
 export async function listenOnLocalSocket(
   socketPath: string,
   handler: RequestListener,
-  like: Pick<Server, 'keepAliveTimeout' | 'headersTimeout' | 'requestTimeout'>,
+  like: Pick<Server, 'keepAliveTimeout' | 'headersTimeout' | 'requestTimeout' | 'listeners'>,
 ): Promise<LocalSocketServer> {
   const st = await lstat(socketPath).catch(() => undefined);
   if (st?.isSocket()) await unlink(socketPath);
@@ -83,6 +83,13 @@ export async function listenOnLocalSocket(
       remoteAddress: { value: '127.0.0.1' },
       remoteFamily: { value: 'IPv4' },
     });
+  });
+  // WebSocket upgrades (GraphQL subscriptions tunnelled by the gateway) go to the TCP server's
+  // upgrade listeners, read at the time: a plugin may add its listener after this starts.
+  server.on('upgrade', (req, socket: Socket, head: Buffer) => {
+    const listeners = like.listeners('upgrade') as ((...a: unknown[]) => void)[];
+    if (listeners.length === 0) socket.destroy();
+    for (const l of listeners) l.call(like, req, socket, head);
   });
   server.keepAliveTimeout = like.keepAliveTimeout;
   server.headersTimeout = like.headersTimeout;

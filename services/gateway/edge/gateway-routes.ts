@@ -3,6 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { services } from '../../catalog.js';
 import type { BalancerOptions, Resolver } from '../../platform/discovery/index.js';
 import { localSocketConnector, platformErrors, upstreamUrl } from '../../platform/index.js';
+import { websocketTunnel } from './websocket-tunnel.js';
 import {
   createAccessTokenVerifier,
   createJwksKeySet,
@@ -148,6 +149,15 @@ export function gatewayRoutes(deps: GatewayDeps = {}): FastifyPluginAsync<{ conf
           app.log.warn({ err }, 'rate-limit store failed; limiting per instance meanwhile');
         }
       },
+    });
+
+    websocketTunnel(app, {
+      table,
+      resolver: choice.resolver,
+      limiter,
+      origins: parseCorsOrigins(config.CORS_ORIGINS),
+      verify: (token) => verifier.verify(token),
+      socketDir: config.SOCKET_DIR,
     });
 
     // Bodies are forwarded as bytes, whatever their type; buffered so a retry can resend them.

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'undici';
-import type { E2eContext, E2eUser } from '../context.js';
+import type { E2eUser } from '../context.js';
 import { bodyOf, describeAnswer, expectProblem, expectStatus } from '../expect.js';
-import { http, type HttpResult } from '../http.js';
+import type { HttpResult } from '../http.js';
 import { area } from '../suite.js';
 import { listOrders, placeOrder, restingBuyPrice, type Order } from './trading.js';
 
@@ -88,19 +88,6 @@ async function sameQuotesAsBroker(user: E2eUser): Promise<void> {
       return;
     }
   }
-}
-
-/**
- * graphql-gateway's own address. The gateway forwards no WebSocket upgrade (it drops the
- * hop-by-hop Upgrade header and serves HTTP only), so subscriptions connect to the service
- * directly, like a client of the graph that is given its address.
- */
-async function graphqlGatewayUrl(t: E2eContext): Promise<string> {
-  const base = t.directUrl('graphql-gateway');
-  const self = await http('GET', `${base}/`, { from: t.from, signal: t.signal });
-  expectStatus(self, 200, `GET ${base}/`);
-  assert.equal(bodyOf(self, 'service').service, 'graphql-gateway', `${base} is graphql-gateway`);
-  return base;
 }
 
 interface WsMessage {
@@ -294,8 +281,8 @@ export const graphql = area('graphql', [
       );
       assert.equal(order.status, 'New', `rests: ${JSON.stringify(order)}`);
 
-      const base = await graphqlGatewayUrl(t);
-      const url = `${base.replace(/^http/, 'ws')}/graphql`;
+      // Through the gateway, as a browser would: it tunnels the upgrade to graphql-gateway.
+      const url = `${t.gateway.replace(/^http/, 'ws')}/graphql`;
       const socket = await GraphSocket.open(url, t.signal, `Bearer ${user.accessToken}`);
       try {
         socket.subscribe(
