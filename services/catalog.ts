@@ -45,6 +45,8 @@ export interface GatewayRoute {
    * Everything else under the prefix requires a valid access token.
    */
   readonly public?: readonly string[];
+  /** The service accepts WebSocket upgrades under the prefix (the gateway tunnels them). */
+  readonly websocket?: boolean;
 }
 
 export interface ResourceSpec {
@@ -151,7 +153,7 @@ export const catalog: { readonly [N in ServiceName]: ServiceSpec & { readonly na
     postgres: false,
     redis: 'none',
     env: [],
-    routes: [{ prefix: '/graphql' }],
+    routes: [{ prefix: '/graphql', websocket: true }],
     sloP99Ms: 200,
     critical: false,
     replicas: 1,

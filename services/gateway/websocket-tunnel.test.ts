@@ -106,9 +106,14 @@ describe('WebSocket upgrades through the gateway', () => {
     expect(seen.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
   });
 
-  test('refused before the handshake: an unrouted path, a foreign origin, an invalid token', async () => {
+  test('refused before the handshake: an unrouted path, a service without WebSockets, a foreign origin, an invalid token', async () => {
     const before = handshakes.length;
     expect(await refusal('/nowhere')).toEqual({ status: 404, code: 'ALP_REQUEST_NOT_FOUND' });
+    // A routed service that takes no WebSockets (the catalog says which do).
+    expect(await refusal('/api/v1/orders')).toEqual({
+      status: 400,
+      code: 'ALP_GATEWAY_UPGRADE_UNSUPPORTED',
+    });
     expect(await refusal('/graphql', { origin: 'https://evil.example' })).toEqual({
       status: 403,
       code: 'ALP_GATEWAY_ORIGIN_FORBIDDEN',

@@ -54,9 +54,15 @@ describe('route table from the catalog', () => {
         service: 'auth',
         prefix: '/api/v1/auth',
         public: false,
+        websocket: false,
       });
     },
   );
+
+  test('only the routes the catalog marks take WebSocket upgrades', () => {
+    expect(table.match('/graphql')?.websocket).toBe(true);
+    expect(table.match('/api/v1/orders/x')?.websocket).toBe(false);
+  });
 
   test('every catalog route is in the table', () => {
     const expected = services.flatMap((s) =>

@@ -6,6 +6,8 @@ export interface RouteMatch {
   readonly prefix: string;
   /** True when the exact path needs no access token at the edge. */
   readonly public: boolean;
+  /** True when the service takes WebSocket upgrades under this prefix. */
+  readonly websocket: boolean;
 }
 
 export interface RouteTable {
@@ -32,7 +34,12 @@ function hasControlCharacter(path: string): boolean {
 
 /** Builds the gateway's table from the catalog. Throws on a prefix claimed twice. */
 export function buildRouteTable(services: readonly ServiceSpec[]): RouteTable {
-  const routes: { prefix: string; service: ServiceName; public: Set<string> }[] = [];
+  const routes: {
+    prefix: string;
+    service: ServiceName;
+    public: Set<string>;
+    websocket: boolean;
+  }[] = [];
   const seen = new Map<string, ServiceName>();
   for (const s of services) {
     for (const r of s.routes) {
@@ -49,7 +56,12 @@ export function buildRouteTable(services: readonly ServiceSpec[]): RouteTable {
           throw new Error(`public path ${p} of ${s.name} is not under its prefix ${r.prefix}`);
         }
       }
-      routes.push({ prefix: r.prefix, service: s.name, public: new Set(r.public ?? []) });
+      routes.push({
+        prefix: r.prefix,
+        service: s.name,
+        public: new Set(r.public ?? []),
+        websocket: r.websocket === true,
+      });
     }
   }
   // Longest prefix first, so /api/v1/orders/special can be owned apart from /api/v1/orders.
@@ -65,7 +77,12 @@ export function buildRouteTable(services: readonly ServiceSpec[]): RouteTable {
       if (path === '/internal' || path.startsWith('/internal/')) return null;
       for (const r of routes) {
         if (path === r.prefix || path.startsWith(`${r.prefix}/`)) {
-          return { service: r.service, prefix: r.prefix, public: r.public.has(path) };
+          return {
+            service: r.service,
+            prefix: r.prefix,
+            public: r.public.has(path),
+            websocket: r.websocket,
+          };
         }
       }
       return null;

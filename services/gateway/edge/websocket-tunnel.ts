@@ -10,7 +10,7 @@ import { rateLimitKey, type RateLimiter } from '../domain/rate-limiter.js';
 
 /*
  * WebSocket upgrades through the edge (GraphQL subscriptions on /graphql): the gateway checks
- * what it can before the handshake (a routed path, an allowed Origin, the per-address rate
+ * what it can before the handshake (a route whose service takes WebSockets, an allowed Origin, the per-address rate
  * limit, a valid token when one is sent as a header) and then tunnels the connection's bytes
  * to an instance found through discovery. The frames are not inspected: the service checks the
  * token in the protocol's own connection_init, as it does when called directly.
@@ -78,7 +78,7 @@ export function websocketTunnel(app: FastifyInstance, deps: TunnelDeps): void {
     const log = app.log.child({ reqId: requestId, url: req.url, upgrade: 'websocket' });
     const match = deps.table.match(req.url ?? '/');
     if (!match) return refuse(client, 404, 'ALP_REQUEST_NOT_FOUND');
-    if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+    if (!match.websocket || String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
       return refuse(client, 400, 'ALP_GATEWAY_UPGRADE_UNSUPPORTED');
     const origin = req.headers.origin;
     if (origin !== undefined && !allowed.has(origin))
