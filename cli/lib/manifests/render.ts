@@ -8,7 +8,7 @@ import {
 } from '../../../services/catalog.js';
 import { buildServiceEnv, type EnvContext } from '../runtime/local/env.js';
 import { SHUTDOWN_TIMEOUT_MS } from '../runtime/local/env-context.js';
-import type { Container, EnvVar, KubeObject, Volume } from './kube.js';
+import { isWorkload, type Container, type EnvVar, type KubeObject, type Volume } from './kube.js';
 import { meshObjects } from './mesh.js';
 import { monitoringObjects } from './monitoring.js';
 import { LABEL_NAME, LABEL_PART_OF, NAMESPACE } from './names.js';
@@ -119,8 +119,11 @@ export function clusterEnv(spec: ServiceSpec, opts: RenderOptions): Record<strin
   return env;
 }
 
-function container(spec: ServiceSpec, opts: RenderOptions): Container {
-  const env = clusterEnv(spec, opts);
+function container(
+  spec: ServiceSpec,
+  env: Readonly<Record<string, string>>,
+  opts: RenderOptions,
+): Container {
   const plain = Object.keys(env).filter((k) => !SECRET_ENV.has(k));
   const secret = Object.keys(env).filter((k) => SECRET_ENV.has(k));
   const heapMiB = Math.floor(mebibytes(spec.resources.memoryLimit) * HEAP_SHARE);
@@ -197,7 +200,7 @@ function serviceObjects(spec: ServiceSpec, opts: RenderOptions): KubeObject[] {
     [LABEL_POSTGRES_CLIENT]: 'true',
     ...(spec.redis === 'optional' && { [LABEL_REDIS_CLIENT]: 'true' }),
   };
-  const c = container(spec, opts);
+  const c = container(spec, env, opts);
   const volumes: Volume[] = [{ name: 'tmp', emptyDir: {} }];
   if (c.volumeMounts?.some((m) => m.name === 'keys')) {
     volumes.push({ name: 'keys', secret: { secretName: `${spec.name}-keys` } });
@@ -547,17 +550,21 @@ function dataObjects(): KubeObject[] {
 }
 
 /**
- * The Secrets pods reference, without their values: `alphintra deploy` fills them from the
- * platform's generated credentials (server-side apply owns `data`); nothing secret is committed.
+ * The Secrets the pods reference (env and volumes), without their values: `alphintra deploy`
+ * fills them from the platform's generated credentials (server-side apply owns `data`);
+ * nothing secret is committed.
  */
-function secretObjects(): KubeObject[] {
-  const names = [
-    ...services.map((s) => secretName(s.name)),
-    ...services.filter((s) => clusterEnvHasKeys(s)).map((s) => `${s.name}-keys`),
-    secretName('postgres'),
-    secretName('redis'),
-  ];
-  return names.map((name) => ({
+function secretObjects(referencing: readonly KubeObject[]): KubeObject[] {
+  const names = new Set<string>();
+  for (const o of referencing) {
+    if (!isWorkload(o)) continue;
+    const pod = o.spec.template.spec;
+    for (const c of pod.containers)
+      for (const e of c.env ?? [])
+        if (e.valueFrom?.secretKeyRef) names.add(e.valueFrom.secretKeyRef.name);
+    for (const v of pod.volumes ?? []) if (v.secret) names.add(v.secret.secretName);
+  }
+  return [...names].map((name) => ({
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: {
@@ -568,20 +575,24 @@ function secretObjects(): KubeObject[] {
   }));
 }
 
-function clusterEnvHasKeys(spec: ServiceSpec): boolean {
-  return Object.values(clusterEnv(spec, { version: '0' })).some((v) => v.startsWith(KEYS_DIR));
-}
-
 /**
  * Every file: `manifests/base` in apply order (its kustomization.yaml lists them), then
  * `manifests/mesh` (Istio) and `manifests/monitoring` (the Prometheus Operator and Grafana).
  */
 export function renderManifests(opts: RenderOptions): ManifestFile[] {
+  const data = dataObjects();
+  const perService = services.map((s) => ({
+    path: `base/${s.name}.yaml`,
+    objects: serviceObjects(s, opts),
+  }));
   const files: ManifestFile[] = [
     { path: 'base/namespace.yaml', objects: namespaceObjects() },
-    { path: 'base/secrets.yaml', objects: secretObjects() },
-    { path: 'base/data.yaml', objects: dataObjects() },
-    ...services.map((s) => ({ path: `base/${s.name}.yaml`, objects: serviceObjects(s, opts) })),
+    {
+      path: 'base/secrets.yaml',
+      objects: secretObjects([...perService.flatMap((f) => f.objects), ...data]),
+    },
+    { path: 'base/data.yaml', objects: data },
+    ...perService,
   ];
   const kustomization: KubeObject = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',

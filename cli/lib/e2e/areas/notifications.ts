@@ -4,7 +4,7 @@ import { Agent, request } from 'undici';
 import type { E2eContext, E2eUser } from '../context.js';
 import { bodyOf, expectProblem, expectStatus } from '../expect.js';
 import { area } from '../suite.js';
-import { placeOrder, type Order } from './trading.js';
+import { filledBuy } from './trading.js';
 
 const CHECK = '/api/v1/notifications/webhooks/check';
 const STREAM = '/api/v1/notifications/stream';
@@ -27,17 +27,6 @@ interface InboxPage {
   unreadCount: number;
   limit: number;
   nextCursor: string | null;
-}
-
-/** A market buy that fills at once (one lot always does). */
-async function filledBuy(user: E2eUser, symbol: string, quantity: string): Promise<Order> {
-  const order = await placeOrder(
-    user,
-    { symbol, side: 'buy', type: 'market', quantity },
-    `market buy ${quantity} ${symbol}`,
-  );
-  assert.equal(order.status, 'Filled', `the market order fills: ${JSON.stringify(order)}`);
-  return order;
 }
 
 /** GET /api/v1/notifications (the first page). */

@@ -78,7 +78,7 @@ export async function listOrders(user: E2eUser): Promise<Order[]> {
 }
 
 /** A market buy that fills: one lot always fills at once (a quote shows at least one lot). */
-async function filledBuy(user: E2eUser, symbol: string, quantity: string): Promise<Order> {
+export async function filledBuy(user: E2eUser, symbol: string, quantity: string): Promise<Order> {
   const order = await placeOrder(
     user,
     { symbol, side: 'buy', type: 'market', quantity },

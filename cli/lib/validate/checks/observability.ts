@@ -26,7 +26,13 @@ export function registeredFamilies(source: string): [string, string][] {
  * Every family the services export: what their code registers (services/**, tests left out),
  * and prom-client's default process and Node.js families the platform kit collects.
  */
-export async function exportedFamilies(): Promise<Map<string, string>> {
+export function exportedFamilies(): Promise<ReadonlyMap<string, string>> {
+  // The sources do not change while the CLI runs: V030 and V031 share one scan.
+  return (families ??= scanFamilies());
+}
+let families: Promise<ReadonlyMap<string, string>> | undefined;
+
+async function scanFamilies(): Promise<ReadonlyMap<string, string>> {
   const root = path.join(packageRoot(), 'services');
   const files = (await readdir(root, { recursive: true })).filter(
     (f) => f.endsWith('.ts') && !/\.test\.ts$/.test(f),
