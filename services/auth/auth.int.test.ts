@@ -251,7 +251,8 @@ describe.skipIf(!ADMIN_DATABASE_URL)('auth service (real PostgreSQL)', () => {
         while (Date.now() < deadline && queued === 0) {
           const { rows } = await down.pg.query(
             `SELECT count(*)::int AS n FROM pgboss.job
-              WHERE name = 'user.UserRegistered' AND data->'payload'->>'userId' = $1`,
+              WHERE name = 'user.UserRegistered'
+                AND data->'events' @> jsonb_build_array(jsonb_build_object('payload', jsonb_build_object('userId', $1::text)))`,
             [id],
           );
           queued = rows[0].n;

@@ -1,5 +1,6 @@
 import { reconcileLedger } from '../../services/broker/store/ledger-store.js';
 import { Dec } from '../../services/platform/decimal.js';
+import { EVENTS_IN_JOB_SQL } from '../../services/platform/events/batch.js';
 import { verifyAuditChain, type AuditRecord } from '../../services/trading/domain/audit-chain.js';
 import type { Pools } from './drain.js';
 import type { OrderRecord } from './order-clients.js';
@@ -153,7 +154,7 @@ export async function findViolations(p: Pools, records: readonly OrderRecord[]):
       v.push(`risk exposure ${pos.k} is ${exposures.get(pos.k)}, trading position ${pos.q}`);
   }
   const dead = await p.bus.query<{ name: string; n: number }>(
-    `SELECT name, count(*)::int AS n FROM pgboss.job WHERE name LIKE '%.dead' GROUP BY name`,
+    `SELECT name, sum(${EVENTS_IN_JOB_SQL})::int AS n FROM pgboss.job WHERE name LIKE '%.dead' GROUP BY name`,
   );
   for (const d of dead.rows) v.push(`${d.n} dead-lettered on ${d.name}`);
 

@@ -165,7 +165,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('nothing lost under crashes and retries', (
         );
         console.error(`JOBS ${JSON.stringify(jobs.rows)}`);
         const stuck = await pools.bus.query(
-          `SELECT id, data->>'id' AS event, created_on, started_on, singleton_key, singleton_on, keep_until, expire_in::text
+          `SELECT id, data->'events'->0->>'id' AS event, created_on, started_on, singleton_key, singleton_on, keep_until, expire_in::text
              FROM pgboss.job WHERE name = 'risk.OrderRejected' AND state = 'created' LIMIT 3`,
         );
         console.error(`STUCK ${JSON.stringify(stuck.rows)}`);

@@ -12,6 +12,8 @@ import { applyAllOnce, applyOnce } from './inbox.js';
 import { inTransaction, type WriteTx } from '../transaction.js';
 import { enqueue, queueAll, wroteEvents } from './outbox.js';
 import { pruneEventTables } from './housekeeping.js';
+import { queuesOf } from '../../../cli/lib/runtime/local/bus-view.js';
+import { batchJobId } from './batch.js';
 import { createPgBossBus, withQueueCreationLock, type PgBossBusOptions } from './pg-boss-bus.js';
 import { createRelay } from './relay.js';
 import type { EventBus, EventEnvelope } from './types.js';
@@ -218,7 +220,8 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
       pollingIntervalSeconds: 10,
     });
     try {
-      await producer.publish(envelopes('OrderExpired', 300));
+      // 300 relay batches of one event each: 300 jobs.
+      for (const e of envelopes('OrderExpired', 300)) await producer.publish([e]);
       const seen = new Set<string>();
       await consumer.subscribe('OrderExpired', async (e) => void seen.add(e.id));
       await until('all 300 delivered', async () => (seen.size === 300 ? true : undefined), 8_000);
@@ -249,10 +252,9 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
       const seen = { OrderExpired: 0, OrderCanceled: 0 };
       await consumer.subscribe('OrderExpired', async () => void seen.OrderExpired++);
       await consumer.subscribe('OrderCanceled', async () => void seen.OrderCanceled++);
-      await producer.publish([
-        ...envelopes('OrderExpired', 150),
-        ...envelopes('OrderCanceled', 40),
-      ]);
+      // Deliveries are jobs (a job per relay batch): 150 and 40 batches of one event.
+      for (const e of [...envelopes('OrderExpired', 150), ...envelopes('OrderCanceled', 40)])
+        await producer.publish([e]);
       await until(
         'all delivered',
         async () => (seen.OrderExpired === 150 && seen.OrderCanceled === 40 ? true : undefined),
@@ -283,7 +285,7 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     );
     try {
       // Published first: the producer (the owner) creates the queue the guest consumes.
-      await producer.publish(envelopes('OrderExpired', 120));
+      for (const e of envelopes('OrderExpired', 120)) await producer.publish([e]);
       let seen = 0;
       await consumer.subscribe('OrderExpired', async () => void seen++);
       await until('all delivered', async () => (seen === 120 ? true : undefined), 10_000);
@@ -544,10 +546,58 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     expect(results.sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate']);
   });
 
+  test('a publish queues one job per consumer queue, its events in order; the same batch again queues nothing', async () => {
+    const { url, producer, close } = await producerAndConsumer('events_batched', {});
+    const b = createPgBossBus({
+      connectionString: url,
+      service: 'trading',
+      consumersOf: (t) => (t === 'OrderFilled' ? ['risk', 'notification'] : ['risk']),
+    });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await b.start();
+      const filled = envelopes('OrderFilled', 5);
+      const canceled = envelopes('OrderCanceled', 2);
+      const batch = [filled[0]!, canceled[0]!, ...filled.slice(1), canceled[1]!];
+      await b.publish(batch);
+      await b.publish(batch);
+      await producer.publish([filled[0]!]);
+      const { rows } = await admin.query<{ name: string; id: string; ids: string[] }>(
+        `SELECT name, id, ARRAY(SELECT e->>'id' FROM jsonb_array_elements(data->'events') e) AS ids
+           FROM pgboss.job WHERE name NOT LIKE '%.dead' ORDER BY name, created_on`,
+      );
+      const ids = (es: EventEnvelope[]) => es.map((e) => e.id);
+      expect(rows).toEqual([
+        { name: 'notification.OrderFilled', id: batchJobId(filled), ids: ids(filled) },
+        { name: 'risk.OrderCanceled', id: batchJobId(canceled), ids: ids(canceled) },
+        { name: 'risk.OrderFilled', id: batchJobId(filled), ids: ids(filled) },
+        // A batch of one is the event's own id.
+        { name: 'risk.OrderFilled', id: filled[0]!.id, ids: [filled[0]!.id] },
+      ]);
+      // `alphintra status` counts what waits in events, not jobs.
+      const queues = await queuesOf(admin);
+      expect(queues.map((q) => [q.name, q.waiting])).toEqual([
+        ['notification.OrderFilled', 5],
+        ['risk.OrderCanceled', 2],
+        ['risk.OrderFilled', 6],
+      ]);
+    } finally {
+      await admin.end();
+      await b.stop();
+      await close();
+    }
+  });
+
   test('a batch is applied in one transaction; a poisoned event in it fails alone, the rest apply once', async () => {
-    const producerBus = bus('trading', ['no-code']);
+    // The queue's retry policy is set by whoever creates it first: here the producer.
+    const producerBus = bus('trading', ['no-code'], { retryLimit: 1 });
     await producerBus.start();
-    const consumerBus = bus('no-code', ['no-code'], { retryLimit: 0 });
+    const dead: string[] = [];
+    const consumerBus = bus('no-code', ['no-code'], {
+      retryLimit: 1,
+      onDeadLetter: (_t: EventTopic, e: EventEnvelope) => dead.push(e.id),
+    });
     await consumerBus.start();
     const events: EventEnvelope[] = Array.from({ length: 10 }, (_, i) => ({
       id: randomUUID(),
@@ -588,7 +638,18 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     expect(applied.sort()).toEqual([...good].sort());
     // The batch was tried whole, rolled back for the poison, then applied one by one.
     expect(batches[0]).toBe(10);
-    expect([...oneByOne].sort()).toEqual(events.map((e) => e.id).sort());
+    expect(oneByOne.slice(0, 10).sort()).toEqual(events.map((e) => e.id).sort());
+    // The job is retried once: its nine applied events are duplicates, and only the poison
+    // is dead-lettered.
+    const poison = events.find((e) => e.payload.poison)!.id;
+    await until('the dead letter', async () => (dead.length > 0 ? true : undefined), 10_000);
+    expect(dead).toEqual([poison]);
+    const { rows: once } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM effects
+        WHERE consumer = 'no-code' AND event_id = ANY($1::uuid[]) GROUP BY event_id`,
+      [events.map((e) => e.id)],
+    );
+    expect(once.map((r) => r.n)).toEqual(Array(9).fill(1));
     // A redelivered batch records nothing twice.
     expect(await applyAllOnce(pool, 'no-code', events.slice(0, 4), effect)).toEqual({
       applied: 0,
@@ -654,9 +715,9 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
       const where = async () =>
         (
           await admin.query<{ job: number; archive: number }>(
-            `SELECT (SELECT count(*)::int FROM pgboss.job WHERE id = ANY($1::uuid[])) AS job,
-                    (SELECT count(*)::int FROM pgboss.archive WHERE id = ANY($1::uuid[])) AS archive`,
-            [events.map((e) => e.id)],
+            `SELECT (SELECT count(*)::int FROM pgboss.job WHERE id = $1) AS job,
+                    (SELECT count(*)::int FROM pgboss.archive WHERE id = $1) AS archive`,
+            [batchJobId(events)],
           )
         ).rows[0]!;
       await until('the delivered jobs gone', async () => (await where()).job === 0 || undefined);
@@ -681,8 +742,9 @@ describe.skipIf(!ADMIN_DATABASE_URL)('event pipeline (real PostgreSQL, pg-boss)'
     );
     const reader = new pg.Pool({ connectionString: url, max: 1 });
     try {
+      // Three publishes, three jobs (one relay batch each).
       const events = envelopes('OrderFilled', 3);
-      await producer.publish(events);
+      for (const e of events) await producer.publish([e]);
       let seen = 0;
       await consumer.subscribe('OrderFilled', async () => void seen++);
       const states = await until('the jobs completed', async () => {

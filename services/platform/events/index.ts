@@ -1,4 +1,5 @@
 /** The event pipeline: transactional outbox, relay, bus adapter, once-only consumers. */
+export { batchJobId, eventsOfJob, EVENTS_IN_JOB_SQL, type EventBatch } from './batch.js';
 export { applyAllOnce, applyOnce, type InboxResult } from './inbox.js';
 export {
   enqueue,

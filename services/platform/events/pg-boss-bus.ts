@@ -6,6 +6,7 @@ import {
   type ServiceName,
 } from '../../catalog.js';
 import { createPreparedDb } from './prepared-db.js';
+import { batchJobId, eventsOfJob, type EventBatch } from './batch.js';
 import { createQueueVacuum } from './queue-vacuum.js';
 import type { EventBus, EventEnvelope, EventHandler } from './types.js';
 
@@ -23,7 +24,7 @@ export interface PgBossBusOptions {
   /** A delivery still active after this long (its consumer died) is retried. */
   readonly expireInSeconds?: number;
   readonly pollingIntervalSeconds?: number;
-  /** Deliveries fetched at once per consumer queue (handled one by one, in order). */
+  /** Jobs (each a batch of events) fetched at once per consumer queue, applied in order. */
   readonly batchSize?: number;
   /** How often expired deliveries are noticed and retried. */
   readonly maintenanceIntervalSeconds?: number;
@@ -100,8 +101,8 @@ export function deadLetterQueueName(consumer: ServiceName, topic: EventTopic): s
  * and topic, taken from the catalog, and the producer sends to each queue itself:
  * pg-boss's own publish/subscribe would lose events published before a consumer first
  * subscribed, and its publish swallows per-queue failures (Promise.allSettled), which would
- * let the relay mark an event published that one consumer never got. The job id is the event
- * id, so a republished event that is still queued is not queued twice.
+ * let the relay mark an event published that one consumer never got. Each publish queues one
+ * job per consumer queue, carrying all its events (`EventBatch`).
  */
 export function createPgBossBus(opts: PgBossBusOptions): EventBus {
   const consumersOf = opts.consumersOf ?? catalogConsumersOf;
@@ -185,13 +186,21 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
     },
 
     async publish(events) {
-      const jobs: PgBoss.JobInsert[] = [];
+      const perQueue = new Map<string, EventEnvelope[]>();
       for (const event of events) {
         for (const consumer of consumersOf(event.topic)) {
           await ensureQueue(consumer, event.topic);
-          jobs.push({ id: event.id, name: queueName(consumer, event.topic), data: event });
+          const name = queueName(consumer, event.topic);
+          let batch = perQueue.get(name);
+          if (!batch) perQueue.set(name, (batch = []));
+          batch.push(event);
         }
       }
+      const jobs: PgBoss.JobInsert<EventBatch>[] = [...perQueue].map(([name, batch]) => ({
+        id: batchJobId(batch),
+        name,
+        data: { events: batch },
+      }));
       // One statement: every consumer's copy is stored, or none is and the relay retries.
       if (jobs.length > 0) await boss.insert(jobs);
     },
@@ -202,22 +211,37 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
       const batchSize = opts.batchSize ?? 50;
       // Set once work() answers; a batch fetched before that simply waits its interval.
       const worker: { id?: string } = {};
-      /** Applies the jobs in queue order; answers the ids of those that were applied. */
-      const oneByOne = async (jobs: readonly PgBoss.JobWithMetadata<EventEnvelope>[]) => {
-        // A failing event is failed alone (retried, then dead-lettered); the rest go on.
+      /**
+       * Applies the jobs' events in queue order, one by one; answers the ids of the jobs whose
+       * events were all applied. A failing event fails its job alone (retried, then
+       * dead-lettered); the rest go on, and a retry finds the job's applied events duplicates.
+       */
+      const oneByOne = async (jobs: readonly PgBoss.JobWithMetadata<EventBatch>[]) => {
         const applied: string[] = [];
         for (const job of jobs) {
-          try {
-            await handler(job.data);
-            applied.push(job.id);
-          } catch (err) {
-            if (job.retryCount >= job.retryLimit) opts.onDeadLetter?.(topic, job.data, err);
-            await boss.fail(name, job.id, { message: String((err as Error).message ?? err) });
+          const failed: { event: EventEnvelope; err: unknown }[] = [];
+          for (const event of eventsOfJob(job.data)) {
+            try {
+              await handler(event);
+            } catch (err) {
+              failed.push({ event, err });
+            }
           }
+          if (failed.length === 0) {
+            applied.push(job.id);
+            continue;
+          }
+          if (job.retryCount >= job.retryLimit)
+            for (const f of failed) opts.onDeadLetter?.(topic, f.event, f.err);
+          const message = (err: unknown) => String((err as Error).message ?? err);
+          await boss.fail(name, job.id, {
+            message: message(failed[0]!.err),
+            failed: failed.map((f) => ({ eventId: f.event.id, message: message(f.err) })),
+          });
         }
         return applied;
       };
-      worker.id = await boss.work<EventEnvelope>(
+      worker.id = await boss.work<EventBatch>(
         name,
         {
           batchSize,
@@ -227,9 +251,10 @@ export function createPgBossBus(opts: PgBossBusOptions): EventBus {
         async (jobs) => {
           let done = false;
           let applied = jobs.map((j) => j.id);
-          if (options?.batch && jobs.length > 1) {
+          const events = jobs.flatMap((j) => eventsOfJob(j.data));
+          if (options?.batch && events.length > 1) {
             // All at once (one transaction for the consumer); on any failure, one by one.
-            done = await options.batch(jobs.map((j) => j.data)).then(
+            done = await options.batch(events).then(
               () => true,
               (err: unknown) => {
                 opts.onError?.(

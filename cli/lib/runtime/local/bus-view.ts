@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { EVENTS_IN_JOB_SQL } from '../../../../services/platform/events/batch.js';
 import type { HomePaths } from './paths.js';
 import { readSharedDatabase, SHARED_READ_BUDGET_MS } from './shared-db-read.js';
 import type { RuntimeState } from './state.js';
@@ -30,11 +31,12 @@ export type EventsView = EventsSummary | { ok: false; error: string };
 
 const DEAD = '.dead';
 
+// A job carries a batch of events (EventBatch), so deliveries are counted in events.
 const QUEUES = `
   SELECT name,
-         count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS waiting,
-         count(*) FILTER (WHERE state = 'active')::int AS active,
-         count(*) FILTER (WHERE state = 'failed')::int AS failed,
+         coalesce(sum(${EVENTS_IN_JOB_SQL}) FILTER (WHERE state IN ('created', 'retry')), 0)::int AS waiting,
+         coalesce(sum(${EVENTS_IN_JOB_SQL}) FILTER (WHERE state = 'active'), 0)::int AS active,
+         coalesce(sum(${EVENTS_IN_JOB_SQL}) FILTER (WHERE state = 'failed'), 0)::int AS failed,
          coalesce(extract(epoch FROM now() - min(created_on)
                   FILTER (WHERE state IN ('created', 'retry'))), 0)::float8 AS oldest
     FROM pgboss.job
