@@ -4,7 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, runCli, spawnCli } from './cli-process.js';
 
-const COMMANDS = ['up', 'down', 'status', 'logs', 'service start', 'service stop', 'manifests'];
+const COMMANDS = [
+  'up',
+  'down',
+  'status',
+  'logs',
+  'service start',
+  'service stop',
+  'manifests',
+  'deploy',
+];
 
 describe('the CLI machine interface', () => {
   const home = mkdtempSync(path.join(tmpdir(), 'alp-basics-'));
@@ -23,18 +32,18 @@ describe('the CLI machine interface', () => {
   );
 
   test('an unknown command: exit 2 and one error envelope with the known commands', async () => {
-    const r = await runCli(['deploy', '--json']);
+    const r = await runCli(['launch', '--json']);
     expect(r.exitCode).toBe(2);
     expect(r.json).toEqual({
       apiVersion: 'alphintra/v1',
       ok: false,
-      command: 'deploy',
+      command: 'launch',
       error: {
         kind: 'usage',
         code: 'ALP_CLI_UNKNOWN_COMMAND',
-        message: 'unknown command "deploy"',
+        message: 'unknown command "launch"',
         suggestions: [
-          'known commands: bench, certify, certify verify, down, e2e, logs, manifests, service start, service stop, status, up, validate',
+          'known commands: bench, certify, certify verify, deploy, down, e2e, logs, manifests, service start, service stop, status, up, validate',
           'see alphintra --help',
         ],
       },
