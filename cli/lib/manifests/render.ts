@@ -404,10 +404,13 @@ function dataStore(o: {
 }
 
 function dataObjects(): KubeObject[] {
-  const clients = (label: string, port: number) => ({
+  // The data store's own pods (podSelector is required: without it the API server would take
+  // an empty selector, every pod of the namespace; V011 found it missing).
+  const clients = (store: 'postgres' | 'redis', label: string, port: number) => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     spec: {
+      podSelector: { matchLabels: { [LABEL_NAME]: store } },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
         { from: [{ podSelector: { matchLabels: { [label]: 'true' } } }], ports: [tcp(port)] },
@@ -497,7 +500,7 @@ function dataObjects(): KubeObject[] {
       },
     },
     pg.service,
-    { ...clients(LABEL_POSTGRES_CLIENT, POSTGRES_PORT), metadata: meta('postgres') },
+    { ...clients('postgres', LABEL_POSTGRES_CLIENT, POSTGRES_PORT), metadata: meta('postgres') },
     redis.account,
     {
       apiVersion: 'apps/v1',
@@ -545,7 +548,7 @@ function dataObjects(): KubeObject[] {
       },
     },
     redis.service,
-    { ...clients(LABEL_REDIS_CLIENT, REDIS_PORT), metadata: meta('redis') },
+    { ...clients('redis', LABEL_REDIS_CLIENT, REDIS_PORT), metadata: meta('redis') },
   ];
 }
 
