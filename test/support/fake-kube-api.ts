@@ -62,10 +62,20 @@ export interface FakeKubeApi {
 
 const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
 
-function statusOf(o: Obj, ready: boolean | 'failed'): Obj | undefined {
+function statusOf(o: Obj, ready: boolean | 'failed', objects: Map<string, Obj>): Obj | undefined {
   const generation = o.metadata.generation as number;
   if (o.kind === 'Deployment' || o.kind === 'StatefulSet') {
-    const replicas = (o.spec?.replicas as number | undefined) ?? 1;
+    // What the HPA controller does: a workload it targets runs at least its minReplicas.
+    const hpa = [...objects.values()].find(
+      (x) =>
+        x.kind === 'HorizontalPodAutoscaler' &&
+        x.metadata.namespace === o.metadata.namespace &&
+        x.spec?.scaleTargetRef?.name === o.metadata.name,
+    );
+    const replicas = Math.max(
+      (o.spec?.replicas as number | undefined) ?? 1,
+      (hpa?.spec?.minReplicas as number | undefined) ?? 1,
+    );
     const n = ready === true ? replicas : 0;
     return {
       observedGeneration: generation,
@@ -189,7 +199,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
 
     if (req.method === 'GET') {
       if (!stored) return status(res, 404, 'NotFound', `${plural} "${name}" not found`);
-      const s = statusOf(stored, api.ready(stored));
+      const s = statusOf(stored, api.ready(stored), objects);
       return send(res, 200, s ? { ...stored, status: s } : stored);
     }
     if (req.method === 'PATCH') {

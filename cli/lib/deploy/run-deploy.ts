@@ -84,7 +84,7 @@ function imagesOf(objects: readonly KubeObject[]): string[] {
 }
 
 /** How far a workload is: ready replicas of the current generation against wanted. */
-export function workloadState(live: LiveObject): WorkloadState {
+export function workloadState(live: LiveObject, atLeast = 1): WorkloadState {
   const spec = live.spec as { replicas?: number } | undefined;
   const status = (live.status ?? {}) as {
     observedGeneration?: number;
@@ -92,7 +92,8 @@ export function workloadState(live: LiveObject): WorkloadState {
     readyReplicas?: number;
     availableReplicas?: number;
   };
-  const wanted = spec?.replicas ?? 1;
+  // An HPA's workload is created with one replica and scaled to the HPA's minimum after.
+  const wanted = Math.max(spec?.replicas ?? 1, atLeast);
   const current = (status.observedGeneration ?? 0) >= (live.metadata.generation ?? 1);
   const ready = current
     ? Math.min(
@@ -180,6 +181,12 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployResult> {
   await apply(foundationObjects);
 
   const workloads = [...foundationObjects, ...services].filter((o) => WORKLOADS.has(o.kind));
+  const hpaMinimum = new Map<string, number>();
+  for (const o of services)
+    if (o.kind === 'HorizontalPodAutoscaler') {
+      const spec = o.spec as { scaleTargetRef: { name: string }; minReplicas?: number };
+      hpaMinimum.set(spec.scaleTargetRef.name, spec.minReplicas ?? 1);
+    }
   const waitFor = async (
     objects: readonly KubeObject[],
     what: string,
@@ -191,7 +198,7 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployResult> {
         const live = await cluster.read(o);
         states.push(
           live
-            ? workloadState(live)
+            ? workloadState(live, hpaMinimum.get(o.metadata.name))
             : { kind: o.kind, name: o.metadata.name, ready: 0, wanted: 1, done: false },
         );
       }

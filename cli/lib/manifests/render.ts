@@ -219,7 +219,9 @@ function serviceObjects(spec: ServiceSpec, opts: RenderOptions): KubeObject[] {
       kind: 'Deployment',
       metadata: meta(spec.name),
       spec: {
-        replicas: spec.replicas,
+        // A critical service's count belongs to its HPA (minReplicas below): a Deployment that
+        // set it too would have every apply reset what the HPA scaled to.
+        ...(!spec.critical && { replicas: spec.replicas }),
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {

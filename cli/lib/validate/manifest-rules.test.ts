@@ -313,6 +313,18 @@ describe('each rule finds what breaks it', () => {
       /maxUnavailable is not 0/,
     ],
     [
+      // The Deployment leaves the count to its HPA: the HPA's minimum is what runs.
+      'V022 a critical service whose HPA may scale it to one pod',
+      rules.availabilityProblems,
+      () =>
+        broken(
+          'HorizontalPodAutoscaler',
+          'gateway',
+          (o) => void Object.assign((o as unknown as { spec: object }).spec, { minReplicas: 1 }),
+        ),
+      /1 replica\(s\) for a critical service/,
+    ],
+    [
       'V023 an HPA whose max is its min',
       rules.autoscalerProblems,
       () =>

@@ -526,8 +526,16 @@ export function availabilityProblems(objects: readonly Located[]): string[] {
     }
     const where = describe(p.workload);
     const w = p.workload.object.spec;
-    if ((w.replicas ?? 1) < 2)
-      problems.push(`${where}: ${w.replicas ?? 1} replica(s) for a critical service`);
+    // Without spec.replicas the workload's HPA sets the count, never below its minReplicas.
+    const hpa = objects.find(
+      (l) =>
+        l.object.kind === 'HorizontalPodAutoscaler' &&
+        spec<{ scaleTargetRef?: { kind: string; name: string } }>(l.object).scaleTargetRef?.name ===
+          p.workload.object.metadata.name,
+    );
+    const replicas =
+      w.replicas ?? (hpa && spec<{ minReplicas?: number }>(hpa.object).minReplicas) ?? 1;
+    if (replicas < 2) problems.push(`${where}: ${replicas} replica(s) for a critical service`);
     if (
       p.workload.object.kind === 'Deployment' &&
       (w.strategy?.type === 'Recreate' ||
@@ -551,9 +559,7 @@ export function availabilityProblems(objects: readonly Located[]): string[] {
     }
     const b = spec<{ minAvailable?: number; maxUnavailable?: number }>(pdb.object);
     const allows =
-      b.maxUnavailable !== undefined
-        ? b.maxUnavailable >= 1
-        : (b.minAvailable ?? 0) < (w.replicas ?? 1);
+      b.maxUnavailable !== undefined ? b.maxUnavailable >= 1 : (b.minAvailable ?? 0) < replicas;
     if (!allows)
       problems.push(`${describe(pdb)}: allows no voluntary disruption (a node drain would hang)`);
   }
