@@ -134,7 +134,11 @@ describe('alphintra deploy', () => {
       code: 'ALP_DEPLOY_TIMEOUT',
       message: expect.stringMatching(/^not ready in time: Deployment\/trading 0\/2$/),
     });
-    expect(stored('Deployment', 'trading')).toBeDefined();
+    // It was applied (as rendered) before the wait gave up on it.
+    expect(stored('Deployment', 'trading')!.spec.template.spec.containers[0].command).toEqual([
+      'node',
+      'dist/bundles/trading.mjs',
+    ]);
   });
 
   test('the databases’ Job failing stops the deploy before any service is applied', async () => {

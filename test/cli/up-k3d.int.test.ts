@@ -75,7 +75,9 @@ exit 0`,
     ]);
     // The images the cluster runs are the ones imported.
     expect([...data.deploy.images].sort()).toEqual([...data.images].sort());
-    expect(api.objects.get('Deployment/alphintra/gateway')).toBeDefined();
+    expect(
+      api.objects.get('Deployment/alphintra/gateway')!.spec.template.spec.containers[0].image,
+    ).toBe(platform);
 
     // Again: the cluster exists and is reused.
     const again = await runCli(['up', '--target', 'k3d', '--json'], {

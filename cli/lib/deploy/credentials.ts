@@ -4,7 +4,7 @@ import { platformDatabases } from '../runtime/local/env-context.js';
 import { serviceCredential } from '../runtime/local/service-credentials.js';
 import { serviceDatabaseUrl } from '../runtime/local/postgres/database-names.js';
 import { DEFAULT_DB_PREFIX } from '../runtime/local/options.js';
-import type { KubeObject } from '../manifests/kube.js';
+import { secretReads, type KubeObject } from '../manifests/kube.js';
 import { NAMESPACE } from '../manifests/names.js';
 import { POSTGRES_PORT, REDIS_PORT, secretName } from '../manifests/render.js';
 
@@ -150,41 +150,6 @@ function valuesBySecret(c: DeployCredentials): Map<string, Record<string, string
 }
 
 /**
- * What the workloads read from each Secret: the secretKeyRef keys, or every key (`all`) when a
- * pod mounts the Secret as a volume (its files).
- */
-function referencedKeys(objects: readonly KubeObject[]): Map<string, Set<string> | 'all'> {
-  const keys = new Map<string, Set<string> | 'all'>();
-  for (const o of objects) {
-    const pod = (
-      o.spec as
-        | {
-            template?: {
-              spec?: {
-                containers?: {
-                  env?: { valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
-                }[];
-                volumes?: { secret?: { secretName: string } }[];
-              };
-            };
-          }
-        | undefined
-    )?.template?.spec;
-    for (const v of pod?.volumes ?? []) if (v.secret) keys.set(v.secret.secretName, 'all');
-    for (const c of pod?.containers ?? [])
-      for (const e of c.env ?? []) {
-        const ref = e.valueFrom?.secretKeyRef;
-        if (!ref) continue;
-        let set = keys.get(ref.name);
-        if (set === 'all') continue;
-        if (!set) keys.set(ref.name, (set = new Set()));
-        set.add(ref.key);
-      }
-  }
-  return keys;
-}
-
-/**
  * The rendered Secrets (those annotated for deploy to fill) with their values: each gets
  * exactly the keys the `workloads` read from it. A Secret or key nothing can fill, or one no
  * workload reads, is a bug in the renderer or here, and deploying it would leave a pod unable
@@ -196,7 +161,7 @@ export function fillSecrets(
   credentials: DeployCredentials,
 ): KubeObject[] {
   const values = valuesBySecret(credentials);
-  const keys = referencedKeys(workloads);
+  const keys = secretReads(workloads);
   return objects.map((o) => {
     if (o.kind !== 'Secret' || !o.metadata.annotations?.[FILLED_BY]) return o;
     const name = o.metadata.name;

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { ExternalError, UserError } from '../errors.js';
-import { REGISTRY, platformImage } from '../manifests/render.js';
+import { DATA_IMAGES, REGISTRY, platformImage } from '../manifests/render.js';
 import { connectCluster } from './cluster.js';
 import { runDeploy, type DeployResult } from './run-deploy.js';
 
@@ -26,9 +26,6 @@ export interface K3dResult {
   /** How to reach the gateway from this machine. */
   readonly reach: string;
 }
-
-/** The images the manifests name under ghcr.io/alphintra other than the platform's own. */
-const DATA_IMAGES = ['postgres:15.10-alpine', 'redis:7.4-alpine'];
 
 const tail = (text: string) => text.split('\n').filter(Boolean).slice(-15);
 
@@ -93,7 +90,7 @@ export async function upOnK3d(opts: K3dOptions): Promise<K3dResult> {
   say(`docker: building ${platform}`);
   await tool('docker', ['build', '-t', platform, opts.context], `building ${platform}`);
   const images = [platform];
-  for (const upstream of DATA_IMAGES) {
+  for (const upstream of Object.values(DATA_IMAGES)) {
     const local = `${REGISTRY}/${upstream}`;
     say(`docker: pulling ${upstream} as ${local}`);
     await tool('docker', ['pull', upstream], `pulling ${upstream}`);

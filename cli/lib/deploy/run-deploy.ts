@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExternalError } from '../errors.js';
-import type { KubeObject } from '../manifests/kube.js';
+import { isWorkload, type KubeObject } from '../manifests/kube.js';
 import { NAMESPACE } from '../manifests/names.js';
-import { REGISTRY, renderManifests } from '../manifests/render.js';
+import { DATA_IMAGES, REGISTRY, renderManifests } from '../manifests/render.js';
 import { platformDatabases } from '../runtime/local/env-context.js';
 import { DEFAULT_DB_PREFIX } from '../runtime/local/options.js';
 import type { ApplyAction, Cluster, LiveObject } from './cluster.js';
@@ -64,22 +64,17 @@ export interface DeployResult {
   readonly seconds: number;
 }
 
-const WORKLOADS = new Set(['Deployment', 'StatefulSet']);
-
 /** Every image with the registry replaced. */
 function withRegistry(o: KubeObject, registry: string | undefined): KubeObject {
-  if (!registry || !WORKLOADS.has(o.kind)) return o;
+  if (!registry || !isWorkload(o)) return o;
   const text = JSON.stringify(o).replaceAll(`"${REGISTRY}/`, `"${registry.replace(/\/+$/, '')}/`);
   return JSON.parse(text) as KubeObject;
 }
 
 function imagesOf(objects: readonly KubeObject[]): string[] {
   const images = new Set<string>();
-  for (const o of objects) {
-    const pod = (o.spec as { template?: { spec?: { containers?: { image: string }[] } } })?.template
-      ?.spec;
-    for (const c of pod?.containers ?? []) images.add(c.image);
-  }
+  for (const o of objects)
+    if (isWorkload(o)) for (const c of o.spec.template.spec.containers) images.add(c.image);
   return [...images].sort();
 }
 
@@ -137,7 +132,7 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployResult> {
     ...(opts.mesh ? take('mesh/') : []),
     ...(opts.monitoring ? take('monitoring/') : []),
   ];
-  const postgresImage = imagesOf(foundation).find((i) => i.includes('/postgres:'))!;
+  const postgresImage = imagesOf(foundation).find((i) => i.endsWith(`/${DATA_IMAGES.postgres}`))!;
 
   // Credentials live in the cluster: read them back, generate only what is missing.
   const namespaceObject = foundation.find((o) => o.kind === 'Namespace')!;
@@ -180,7 +175,7 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployResult> {
   );
   await apply(foundationObjects);
 
-  const workloads = [...foundationObjects, ...services].filter((o) => WORKLOADS.has(o.kind));
+  const workloads = [...foundationObjects, ...services].filter(isWorkload);
   const hpaMinimum = new Map<string, number>();
   for (const o of services)
     if (o.kind === 'HorizontalPodAutoscaler') {

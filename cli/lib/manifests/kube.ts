@@ -128,6 +128,28 @@ export function isWorkload(o: KubeObject): o is Workload {
   return WORKLOAD_KINDS.has(o.kind);
 }
 
+/**
+ * What the workloads read from each Secret, in the order they first name it: the keys their
+ * containers' env takes (secretKeyRef), or `all` when a pod mounts the Secret as a volume
+ * (its files). The renderer writes a Secret for each name; deploy fills exactly these keys.
+ */
+export function secretReads(objects: readonly KubeObject[]): Map<string, Set<string> | 'all'> {
+  const reads = new Map<string, Set<string> | 'all'>();
+  for (const o of objects) {
+    if (!isWorkload(o)) continue;
+    const pod = o.spec.template.spec;
+    for (const c of pod.containers)
+      for (const e of c.env ?? []) {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (!ref) continue;
+        const keys = reads.get(ref.name) ?? new Set<string>();
+        if (keys !== 'all') reads.set(ref.name, keys.add(ref.key));
+      }
+    for (const v of pod.volumes ?? []) if (v.secret) reads.set(v.secret.secretName, 'all');
+  }
+  return reads;
+}
+
 /** Whether `labels` carry every pair of `selector` (an empty selector selects every pod). */
 export function selects(
   selector: Readonly<Record<string, string>> | undefined,

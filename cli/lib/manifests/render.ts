@@ -8,7 +8,7 @@ import {
 } from '../../../services/catalog.js';
 import { buildServiceEnv, type EnvContext } from '../runtime/local/env.js';
 import { SHUTDOWN_TIMEOUT_MS } from '../runtime/local/env-context.js';
-import { isWorkload, type Container, type EnvVar, type KubeObject, type Volume } from './kube.js';
+import { secretReads, type Container, type EnvVar, type KubeObject, type Volume } from './kube.js';
 import { meshObjects } from './mesh.js';
 import { monitoringObjects } from './monitoring.js';
 import { LABEL_NAME, LABEL_PART_OF, NAMESPACE } from './names.js';
@@ -25,6 +25,11 @@ import { memoryBytes } from './quantity.js';
 
 /** Every image comes from this registry (the platform's, and mirrors of PostgreSQL and Redis). */
 export const REGISTRY = 'ghcr.io/alphintra';
+/** The data stores' upstream images; the manifests name them under REGISTRY. */
+export const DATA_IMAGES = {
+  postgres: 'postgres:15.10-alpine',
+  redis: 'redis:7.4-alpine',
+} as const;
 export const WEB_APP_ORIGIN = 'https://app.alphintra.dev';
 export const POSTGRES_PORT = 5432;
 /** istiod's xDS and certificate port. */
@@ -464,7 +469,7 @@ function dataObjects(): KubeObject[] {
             'postgres',
             dataStore({
               name: 'postgres',
-              image: `${REGISTRY}/postgres:15.10-alpine`,
+              image: `${REGISTRY}/${DATA_IMAGES.postgres}`,
               port: POSTGRES_PORT,
               env: [
                 { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
@@ -518,7 +523,7 @@ function dataObjects(): KubeObject[] {
             'redis',
             dataStore({
               name: 'redis',
-              image: `${REGISTRY}/redis:7.4-alpine`,
+              image: `${REGISTRY}/${DATA_IMAGES.redis}`,
               port: REDIS_PORT,
               // The rate limiter's keys must not be evicted to make room: refuse writes instead.
               args: [
@@ -560,15 +565,7 @@ function dataObjects(): KubeObject[] {
  * nothing secret is committed.
  */
 function secretObjects(referencing: readonly KubeObject[]): KubeObject[] {
-  const names = new Set<string>();
-  for (const o of referencing) {
-    if (!isWorkload(o)) continue;
-    const pod = o.spec.template.spec;
-    for (const c of pod.containers)
-      for (const e of c.env ?? [])
-        if (e.valueFrom?.secretKeyRef) names.add(e.valueFrom.secretKeyRef.name);
-    for (const v of pod.volumes ?? []) if (v.secret) names.add(v.secret.secretName);
-  }
+  const names = secretReads(referencing).keys();
   return [...names].map((name) => ({
     apiVersion: 'v1',
     kind: 'Secret',
